@@ -136,3 +136,31 @@ class NotFoundError(ScidipError):
 
     status = 404
     code = "not_found"
+
+
+class PayloadTooLargeError(LimitError):
+    """A query or upload larger than the configured maximum."""
+
+    status = 413
+    code = "too_large"
+
+
+class UnsupportedMediaTypeError(ScidipError):
+    """A request body in a media type the route does not take."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
+class MethodNotAllowedError(ScidipError):
+    """An HTTP method the route does not answer."""
+
+    status = 405
+    code = "method_not_allowed"
+
+
+class UnauthorizedError(ScidipError):
+    """A write without a valid token: writes are closed unless a token is configured and sent."""
+
+    status = 403
+    code = "forbidden"
