@@ -40,7 +40,40 @@ PREFIXES: dict[str, str] = {
     "wd": str(WD),
 }
 
+
+def compact_iri(iri: str) -> str:
+    """An IRI as ``prefix:local`` when a project prefix covers it, else unchanged.
+
+    >>> compact_iri("http://schema.org/name"), compact_iri("http://example.org/x")
+    ('schema:name', 'http://example.org/x')
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            local = iri[len(namespace) :]
+            if not local.startswith("//"):
+                return f"{prefix}:{local}"
+    return iri
+
+
 __all__ = [
-    "DCAT", "DCTERMS", "GRAPH", "ID", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA",
-    "SD", "SH", "SKOS", "TIME", "VCARD", "VOID", "WD", "XSD",
+    "DCAT",
+    "DCTERMS",
+    "GRAPH",
+    "ID",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SD",
+    "SH",
+    "SKOS",
+    "TIME",
+    "VCARD",
+    "VOID",
+    "WD",
+    "XSD",
+    "compact_iri",
 ]
