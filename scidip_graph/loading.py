@@ -8,10 +8,6 @@ share a blank node by accident.
 A dataset file (TriG, N-Quads, JSON-LD) names its own graphs; its default-graph block holds the
 description of those graphs (provenance). A graph file (Turtle, N-Triples, RDF/XML) becomes the
 named graph ``graph:{file stem}``.
-
->>> src = load_sources([DATA_DIR / "article.trig"]) if (DATA_DIR / "article.trig").exists() else None
->>> src is None or "https://w3id.org/scidip/graph/article" in src.origins
-True
 """
 
 from __future__ import annotations

@@ -1,0 +1,231 @@
+"""The ``scidip-graph`` command.
+
+Exit codes: 0 success; 1 the data does not conform to the shapes; 2 a usage or load error
+(bad option, unknown format, unreadable or malformed file, bad query). Library code raises;
+only this module prints and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .errors import DataSyntaxError, NotConformingError, ScidipError, UsageError
+from .exporters import dump
+from .formats import RDF_KINDS, get_format
+from .knowledge_graph import open_graph
+from .namespaces import compact_iri
+from .results import render_table, result_kind, serialize_result
+
+EXIT_OK, EXIT_NOT_CONFORMING, EXIT_USAGE = 0, 1, 2
+
+QUERY_FORMATS = (
+    "table",
+    "json",
+    "xml-results",
+    "csv",
+    "tsv",
+    "turtle",
+    "ntriples",
+    "jsonld",
+    "rdfxml",
+)
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    from .validation import load_shapes, validate
+
+    sources = open_graph(args.paths or None).sources
+    assert sources is not None
+    shapes = load_shapes([Path(p) for p in args.shapes] if args.shapes else None)
+    report = validate(sources.to_rdflib(), shapes=shapes, origins=sources.origins)
+    if args.format == "json":
+        out.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "turtle":
+        out.write(report.to_turtle())
+    else:
+        out.write(report.text() + "\n")
+    return EXIT_OK if report.conforms else EXIT_NOT_CONFORMING
+
+
+def cmd_query(args: argparse.Namespace, out: TextIO) -> int:
+    text = args.query
+    if (
+        not text.lstrip()
+        .upper()
+        .startswith(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE", "#"))
+        and Path(text).is_file()
+    ):
+        text = Path(text).read_text(encoding="utf-8")
+    kg = open_graph(args.data or None)
+    result = kg.query(text)
+    if args.format == "table":
+        if result_kind(result) == "graph":
+            out.write(serialize_result(result, "turtle").decode())
+        else:
+            out.write(render_table(result) + "\n")
+        return EXIT_OK
+    fmt = get_format(args.format)
+    out.write(serialize_result(result, fmt).decode())
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    get_format(args.format, kinds=RDF_KINDS)  # unknown names fail before loading anything
+    kg = open_graph(args.data or None)
+    if args.output:
+        with open(args.output, "wb") as handle:
+            report = dump(kg.store, args.format, handle)
+    else:
+        report = dump(kg.store, args.format, out.buffer if hasattr(out, "buffer") else out)  # type: ignore[arg-type]
+    if report.merged_graphs:
+        print(
+            f"{report.format.name} has no named graphs: merged {len(report.merged_graphs)} "
+            f"graphs and the default graph into one: "
+            + ", ".join(compact_iri(g) for g in report.merged_graphs),
+            file=sys.stderr,
+        )
+    print(
+        f"wrote {report.statements} statements as {report.format.name}"
+        + (f" to {args.output}" if args.output else ""),
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
+    stats = open_graph(args.data or None).stats()
+    if args.format == "json":
+        out.write(
+            json.dumps(
+                {"statements": stats.statements, "graphs": stats.graphs, "classes": stats.classes},
+                indent=2,
+            )
+            + "\n"
+        )
+        return EXIT_OK
+    out.write(f"{stats.statements} statements\n\ntriples per graph\n")
+    for graph, n in stats.graphs.items():
+        out.write(f"  {n:>7}  {compact_iri(graph) if graph else '(default graph)'}\n")
+    out.write("\ninstances per class\n")
+    for cls, n in stats.classes.items():
+        out.write(f"  {n:>7}  {compact_iri(cls)}\n")
+    return EXIT_OK
+
+
+def cmd_build_countries(args: argparse.Namespace, out: TextIO) -> int:
+    from . import countries
+
+    countries.write_countries(Path(args.output))
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scidip-graph",
+        description="The science diplomacy knowledge graph: validate, query, export.",
+        epilog="Exit codes: 0 ok, 1 data does not conform, 2 usage or load error.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(
+        name: str,
+        func: Callable[[argparse.Namespace, TextIO], int],
+        help: str,
+        *,
+        data: bool = True,
+        formats: Sequence[str] = (),
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func, formats=formats)
+        if formats:
+            p.add_argument("--format", default=formats[0], help=f"one of: {', '.join(formats)}")
+        if data:
+            p.add_argument(
+                "--data",
+                nargs="+",
+                metavar="PATH",
+                help="data files or folders to load instead of the bundled data/",
+            )
+        return p
+
+    p = command(
+        "validate",
+        cmd_validate,
+        "Validate data against the SHACL shapes.",
+        data=False,
+        formats=("text", "json", "turtle"),
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="data files or folders (default: the bundled data/)",
+    )
+    p.add_argument("--shapes", nargs="+", metavar="FILE", help="shapes instead of ontology/")
+
+    p = command("query", cmd_query, "Run a SPARQL query on the graph.", formats=QUERY_FORMATS)
+    p.add_argument("query", help="the query text, or a file holding it")
+
+    p = command("export", cmd_export, "Write the whole dataset in an RDF format.")
+    p.add_argument(
+        "--format", required=True, help="turtle, trig, nquads, ntriples, jsonld or rdfxml"
+    )
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+
+    p = command(
+        "stats",
+        cmd_stats,
+        "Count triples per graph and instances per class.",
+        formats=("text", "json"),
+    )
+
+    p = command(
+        "build-countries",
+        cmd_build_countries,
+        "Regenerate data/iso3166.trig and its shapes from pycountry.",
+        data=False,
+    )
+    p.add_argument("-o", "--output", default="data/iso3166.trig", help="file to write")
+    return parser
+
+
+def _check_choice(value: str, choices: Sequence[str], what: str) -> None:
+    if value not in choices:
+        raise UsageError(f"unknown {what} {value!r}; valid names: {', '.join(choices)}")
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code (the console script exits with it)."""
+    out = out or sys.stdout
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        if args.formats:
+            _check_choice(args.format, args.formats, "format")
+        return int(args.func(args, out))
+    except NotConformingError as err:
+        print(err.message, file=sys.stderr)
+        return EXIT_NOT_CONFORMING
+    except DataSyntaxError as err:
+        print(err.message, file=sys.stderr)  # file:line:col: reason, as compilers print it
+        return EXIT_USAGE
+    except ScidipError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        if err.hint:
+            print(f"hint: {err.hint}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
