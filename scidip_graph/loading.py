@@ -13,9 +13,12 @@ named graph ``graph:{file stem}``.
 from __future__ import annotations
 
 import io
+import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -150,8 +153,11 @@ def parse_bytes(
             )
         )
     except SyntaxError as err:
+        line, column = err.lineno, err.offset
+        if line is None:
+            line, column = _locate(data, fmt.name, str(err.msg))
         raise DataSyntaxError(
-            _strip_location(err.msg), source=source, line=err.lineno, column=err.offset
+            _strip_location(err.msg), source=source, line=line, column=column
         ) from None
     except UnicodeDecodeError as err:
         raise DataSyntaxError(f"not UTF-8: {err.reason}", source=source) from None
@@ -226,6 +232,35 @@ def _rdf_format_or_none(path: Path) -> str | None:
         return by_extension(path.suffix).name
     except UsageError:
         return None
+
+
+def _locate(data: bytes, format: str, message: str) -> tuple[int | None, int | None]:
+    """Find where a parser error without a position happened (RDF/XML, JSON-LD).
+
+    The well-formedness layer (XML, JSON) is re-read with the standard library, which knows
+    positions; failing that, the first occurrence of the value the message quotes is used.
+    """
+    if format == "rdfxml":
+        parser = expat.ParserCreate()
+        try:
+            parser.Parse(data, True)
+        except expat.ExpatError as err:
+            return err.lineno, err.offset + 1
+    elif format == "jsonld":
+        try:
+            json.loads(data)
+        except json.JSONDecodeError as err:
+            return err.lineno, err.colno
+        except UnicodeDecodeError:
+            return None, None
+    quoted = re.search(r"'([^']+)'|`([^`]+)`", message)
+    if quoted:
+        needle = (quoted[1] or quoted[2]).encode()
+        at = data.find(needle)
+        if at >= 0:
+            before = data[:at]
+            return before.count(b"\n") + 1, at - (before.rfind(b"\n") + 1) + 1
+    return None, None
 
 
 def _strip_location(message: str) -> str:

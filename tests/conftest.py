@@ -1,0 +1,25 @@
+"""Shared fixtures: a small sample dataset and the bundled knowledge graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scidip_graph.knowledge_graph import KnowledgeGraph, open_graph
+from scidip_graph.loading import bundled_files
+
+TESTS = Path(__file__).parent
+SAMPLE = TESTS / "data" / "sample.trig"
+
+
+@pytest.fixture(scope="session")
+def sample_kg() -> KnowledgeGraph:
+    return open_graph([SAMPLE])
+
+
+@pytest.fixture(scope="session")
+def bundled_kg() -> KnowledgeGraph:
+    if not bundled_files():
+        pytest.skip("no bundled data yet")
+    return open_graph()
