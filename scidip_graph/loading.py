@@ -30,6 +30,8 @@ from .formats import RDF_KINDS, by_extension, get_format
 from .namespaces import GRAPH
 from .paths import DATA_DIR
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 DEFAULT_GRAPH = ""
 """The key of the default graph in :attr:`LoadedSources.origins`."""
 
@@ -184,6 +186,8 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph) 
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:  # RDF 1.1 simple literal; rdflib keeps it untyped
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"no rdflib term for {term!r}")
 
