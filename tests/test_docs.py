@@ -1,0 +1,32 @@
+"""The README's promises: two commands first, and .ci/run runs the same test command."""
+
+from __future__ import annotations
+
+import re
+
+from scidip_graph.paths import REPO_ROOT
+
+README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands() -> list[str]:
+    return re.findall(r"```sh\n(.+?)\n```", README, flags=re.DOTALL)[:2]
+
+
+def test_readme_opens_with_two_commands() -> None:
+    head = README.split("## ", 1)[0]
+    assert len(re.findall(r"```sh\n", head)) == 2
+    run, test = _commands()
+    assert "\n" not in run and "\n" not in test
+    assert "pip install" in run and "pytest" in test
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert _commands()[1] in ci.splitlines()
+
+
+def test_readme_query_files_exist() -> None:
+    run = _commands()[0]
+    for path in re.findall(r"queries/[\w-]+\.rq", run):
+        assert (REPO_ROOT / path).is_file(), path
