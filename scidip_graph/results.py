@@ -11,14 +11,15 @@ schema:b
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import UsageError
 from .formats import Format, get_format
-from .namespaces import PREFIXES, compact_iri
+from .namespaces import compact_iri
 from .store import QueryResult
+from .writers import write_result
 
 
 def result_kind(result: QueryResult) -> str:
@@ -27,24 +28,15 @@ def result_kind(result: QueryResult) -> str:
 
 
 def serialize_result(result: QueryResult, format: str | Format) -> bytes:
-    """Serialise a query result in a format that suits it.
+    """Serialise a whole query result in a format that suits it.
 
     Raises:
-        UsageError: when the format does not suit the result (e.g. CSV for CONSTRUCT).
+        NotAcceptableError: when the format does not suit the result (e.g. CSV for CONSTRUCT).
     """
     fmt = format if isinstance(format, Format) else get_format(format)
-    if isinstance(result, ox.QueryTriples):
-        if fmt.kind not in ("graph", "dataset"):
-            raise UsageError(f"a CONSTRUCT or DESCRIBE result cannot be written as {fmt.name}")
-        prefixes = PREFIXES if fmt.name in ("turtle", "trig") else None
-        data = ox.serialize(
-            list(result), format=getattr(ox.RdfFormat, fmt.oxigraph or ""), prefixes=prefixes
-        )
-        return data or b""
-    if fmt.kind != "results":
-        raise UsageError(f"a SELECT or ASK result cannot be written as {fmt.name}")
-    data = result.serialize(format=getattr(ox.QueryResultsFormat, fmt.oxigraph or ""))
-    return data or b""
+    out = io.BytesIO()
+    write_result(result, fmt, out)
+    return out.getvalue()
 
 
 def term_text(term: Any) -> str:

@@ -1,0 +1,157 @@
+"""Every setting, declared once: name, default, help; read from ``SCIDIP_*`` variables.
+
+The README lists them all (a test checks it), and the service description reports the limits.
+
+>>> s = Settings.from_env({"SCIDIP_QUERY_TIMEOUT": "5"})
+>>> s.query_timeout, s.workers > 0
+(5.0, True)
+>>> Settings.from_env({"SCIDIP_SERVICE_ALLOWLIST": "https://query.wikidata.org/sparql"}).service_allowlist
+frozenset({'https://query.wikidata.org/sparql'})
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+
+
+def setting(default: Any, help: str) -> Any:
+    """Declare a setting: its default and one line of help (the README quotes it)."""
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The server's settings. Each field ``name`` is read from ``SCIDIP_NAME``."""
+
+    host: str = setting("127.0.0.1", "Interface to listen on.")
+    port: int = setting(8000, "TCP port to listen on.")
+    workers: int = setting(
+        max(4, 2 * (os.cpu_count() or 1)),
+        "Pre-forked worker processes; each answers one request at a time.",
+    )
+    data_dir: Path = setting(
+        Path("var"),
+        "Folder for the server's state (snapshot, change log, result cache), "
+        "created on first start.",
+    )
+    source_dir: Path = setting(
+        Path(__file__).resolve().parent.parent / "data",
+        "Data loaded and validated into a new data folder on first start.",
+    )
+    allow_invalid: bool = setting(
+        False, "Serve data that does not conform to the shapes (logged as an error)."
+    )
+    query_timeout: float = setting(
+        30.0, "Hard time limit of a query in seconds; a request may ask for less (timeout=)."
+    )
+    max_rows: int = setting(100_000, "Result rows (or triples) returned at most per query.")
+    max_query_length: int = setting(100_000, "Longest query or update accepted, in characters.")
+    max_depth: int = setting(64, "Deepest nesting of { ( [ accepted in a query.")
+    max_upload_bytes: int = setting(
+        16 * 1024 * 1024, "Largest request body accepted, in bytes (413 beyond)."
+    )
+    service_allowlist: frozenset[str] = setting(
+        frozenset(),
+        "SERVICE endpoints queries may call, space-separated; an entry ending in / or # is a "
+        "prefix. Empty: SERVICE is refused.",
+    )
+    graph_allowlist: frozenset[str] = setting(
+        frozenset(),
+        "Outside IRIs allowed in FROM, FROM NAMED, USING and LOAD, space-separated (prefixes as "
+        "above). Empty: only the dataset's own graphs.",
+    )
+    write_token: str = setting(
+        "", "Bearer token that allows writes. Empty: the server is read-only."
+    )
+    heavy_after: float = setting(
+        1.0, "Seconds after which a running query counts as heavy (and runs at low priority)."
+    )
+    max_heavy: int = setting(
+        0, "Heavy queries allowed at once; beyond, 503 with Retry-After. 0: workers - 1."
+    )
+    backlog: int = setting(64, "Connections waiting for a free worker at most.")
+    cache_bytes: int = setting(
+        64 * 1024 * 1024, "Size of the result cache shared by the workers, in bytes."
+    )
+    cache_min_seconds: float = setting(
+        0.05, "Results of queries slower than this are kept in the result cache."
+    )
+    log_query_chars: int = setting(
+        200, "Characters of a query's text written to the access log at most (0: none)."
+    )
+    cors_origin: str = setting("*", "Access-Control-Allow-Origin for anonymous reads.")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from ``SCIDIP_*`` variables (``os.environ`` by default), then overrides.
+
+        Raises:
+            UsageError: naming the variable when a value does not parse.
+        """
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(env_name(f.name))
+            if raw is not None:
+                values[f.name] = _parse(f.name, f.type, raw)
+        values.update(overrides)
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some settings changed."""
+        return replace(self, **changes)
+
+    @property
+    def heavy_limit(self) -> int:
+        """How many heavy queries may run at once."""
+        return self.max_heavy if self.max_heavy > 0 else max(1, self.workers - 1)
+
+
+def env_name(name: str) -> str:
+    """The environment variable of a setting.
+
+    >>> env_name("query_timeout")
+    'SCIDIP_QUERY_TIMEOUT'
+    """
+    return f"SCIDIP_{name.upper()}"
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(variable, default, help) of every setting, for docs and ``--help``."""
+    rows = []
+    for f in fields(Settings):
+        default = f.default
+        if isinstance(default, frozenset):
+            default = " ".join(sorted(default))
+        rows.append((env_name(f.name), str(default), f.metadata["help"]))
+    return rows
+
+
+def _parse(name: str, kind: Any, raw: str) -> Any:
+    text = raw.strip()
+    try:
+        if kind in ("bool", bool):
+            if text.lower() in ("1", "true", "yes", "on"):
+                return True
+            if text.lower() in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError(text)
+        if kind in ("int", int):
+            return int(text)
+        if kind in ("float", float):
+            return float(text)
+        if kind in ("Path", Path):
+            return Path(text)
+        if str(kind).startswith("frozenset"):
+            return frozenset(text.split())
+        return raw
+    except ValueError:
+        raise UsageError(
+            f"{env_name(name)}={raw!r} is not a valid {str(kind).split('[')[0]}"
+        ) from None

@@ -1,0 +1,237 @@
+"""Streaming writers of query results, with a row cap.
+
+SELECT results are written here rather than by pyoxigraph's serialiser so that a result can
+stop at the row cap and say so. CONSTRUCT and DESCRIBE results go through pyoxigraph's RDF
+serialisers (JSON-LD through the project's compact writer), capped the same way.
+
+>>> import io
+>>> from scidip_graph.store import OxigraphStore
+>>> from scidip_graph.formats import get_format
+>>> out = io.BytesIO()
+>>> r = write_result(OxigraphStore().query("SELECT ?x { VALUES ?x { 1 2 3 } }"),
+...                  get_format("tsv"), out, max_rows=2)
+>>> (r.rows, r.capped, out.getvalue())
+(2, True, b'?x\\n1\\n2\\n')
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from .errors import NotAcceptableError
+from .exporters import jsonld_bytes
+from .formats import Format
+from .namespaces import PREFIXES
+from .store import QueryResult
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What was written: rows (or triples) and whether the cap cut the result."""
+
+    rows: int
+    capped: bool
+
+
+def write_result(
+    result: QueryResult, fmt: Format, out: BinaryIO, *, max_rows: int | None = None
+) -> WriteReport:
+    """Write a query result in a format; stop after ``max_rows`` rows or triples.
+
+    Raises:
+        NotAcceptableError: when the format cannot carry this kind of result.
+    """
+    if isinstance(result, ox.QueryBoolean):
+        writer = _BOOLEAN_WRITERS.get(fmt.name)
+        if writer is None:
+            raise NotAcceptableError(f"an ASK result cannot be written as {fmt.media_type}")
+        out.write(writer(bool(result)))
+        return WriteReport(1, False)
+    if isinstance(result, ox.QueryTriples):
+        if fmt.kind not in ("graph", "dataset"):
+            raise NotAcceptableError(
+                f"a CONSTRUCT or DESCRIBE result cannot be written as {fmt.media_type}"
+            )
+        return _write_triples(result, fmt, out, max_rows)
+    solutions_writer = _SOLUTION_WRITERS.get(fmt.name)
+    if solutions_writer is None:
+        raise NotAcceptableError(f"a SELECT result cannot be written as {fmt.media_type}")
+    variables = [v.value for v in result.variables]
+    counter = _Counter(result, max_rows)
+    solutions_writer(variables, counter, out)
+    return WriteReport(counter.rows, counter.capped)
+
+
+class _Counter:
+    """Iterates solutions up to the cap, counting, and notes whether there were more."""
+
+    def __init__(self, items: Any, cap: int | None) -> None:
+        self._items, self._cap = iter(items), cap
+        self.rows, self.capped = 0, False
+
+    def __iter__(self) -> Iterator[Any]:
+        cap = self._cap
+        for item in self._items:
+            if cap is not None and self.rows >= cap:
+                self.capped = True
+                return
+            self.rows += 1
+            yield item
+
+
+def _write_triples(
+    result: ox.QueryTriples, fmt: Format, out: BinaryIO, cap: int | None
+) -> WriteReport:
+    counter = _Counter(result, cap)
+    if fmt.name == "jsonld":
+        quads = sorted(
+            (ox.Quad(t.subject, t.predicate, t.object) for t in counter),
+            key=lambda q: (str(q.subject), str(q.predicate), str(q.object)),
+        )
+        out.write(jsonld_bytes(quads))
+    else:
+        prefixes = PREFIXES if fmt.name in ("turtle", "trig") else None
+        ox.serialize(
+            counter, out, format=getattr(ox.RdfFormat, fmt.oxigraph or ""), prefixes=prefixes
+        )
+    return WriteReport(counter.rows, counter.capped)
+
+
+# --- SPARQL 1.1 Query Results JSON ---------------------------------------------------------
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        if term.datatype.value == XSD_STRING:
+            return {"type": "literal", "value": term.value}
+        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    return {
+        "type": "triple",
+        "value": {
+            "subject": _json_term(term.subject),
+            "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
+        },
+    }
+
+
+def _write_json(variables: list[str], solutions: Any, out: BinaryIO) -> None:
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    out.write(b'{"head":{"vars":' + dumps(variables).encode() + b'},"results":{"bindings":[')
+    first = True
+    for solution in solutions:
+        row = {}
+        for name in variables:
+            term = solution[name]
+            if term is not None:
+                row[name] = _json_term(term)
+        out.write((b"" if first else b",\n") + dumps(row).encode())
+        first = False
+    out.write(b"]}}\n")
+
+
+# --- SPARQL Query Results XML ----------------------------------------------------------------
+
+
+def _xml_term(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.Literal):
+        value = escape(term.value)
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{value}</literal>"
+        if term.datatype.value == XSD_STRING:
+            return f"<literal>{value}</literal>"
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{value}</literal>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    return (
+        f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>"
+        f"{_xml_term(term.predicate)}</predicate><object>{_xml_term(term.object)}"
+        "</object></triple>"
+    )
+
+
+_XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+
+
+def _write_xml(variables: list[str], solutions: Any, out: BinaryIO) -> None:
+    head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+    out.write(f"{_XML_HEAD}<head>{head}</head>\n<results>\n".encode())
+    for solution in solutions:
+        bindings = "".join(
+            f"<binding name={quoteattr(name)}>{_xml_term(solution[name])}</binding>"
+            for name in variables
+            if solution[name] is not None
+        )
+        out.write(f"<result>{bindings}</result>\n".encode())
+    out.write(b"</results>\n</sparql>\n")
+
+
+# --- CSV and TSV -------------------------------------------------------------------------------
+
+
+def _csv_field(text: str) -> str:
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _csv_term(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return _csv_field(term.value)
+    return _csv_field(str(term))
+
+
+def _write_csv(variables: list[str], solutions: Any, out: BinaryIO) -> None:
+    out.write((",".join(_csv_field(v) for v in variables) + "\r\n").encode())
+    for solution in solutions:
+        out.write((",".join(_csv_term(solution[v]) for v in variables) + "\r\n").encode())
+
+
+def _tsv_term(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD_INTEGER and not term.language:
+        return term.value  # the spec's abbreviated form for integers
+    return str(term)  # N-Triples syntax: strings are escaped, so no raw tab or newline
+
+
+def _write_tsv(variables: list[str], solutions: Any, out: BinaryIO) -> None:
+    out.write(("\t".join(f"?{v}" for v in variables) + "\n").encode())
+    for solution in solutions:
+        out.write(("\t".join(_tsv_term(solution[v]) for v in variables) + "\n").encode())
+
+
+_SOLUTION_WRITERS: dict[str, Callable[[list[str], Any, BinaryIO], None]] = {
+    "json": _write_json,
+    "xml-results": _write_xml,
+    "csv": _write_csv,
+    "tsv": _write_tsv,
+}
+
+_BOOLEAN_WRITERS: dict[str, Callable[[bool], bytes]] = {
+    "json": lambda b: b'{"head":{},"boolean":' + (b"true" if b else b"false") + b"}\n",
+    "xml-results": lambda b: (
+        f"{_XML_HEAD}<head/>\n<boolean>{'true' if b else 'false'}</boolean>\n</sparql>\n"
+    ).encode(),
+}
