@@ -39,13 +39,15 @@ class Store(ABC):
         *,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        union_default: bool = True,
     ) -> QueryResult:
         """Run a SPARQL query.
 
         Without ``default_graph`` the default graph is the union of every graph of the
         dataset (the store's default graph and all named graphs); ``GRAPH ?g`` ranges over the
         named graphs. With ``default_graph`` (IRIs of named graphs, ``""`` for the store's own
-        default graph), the query's default graph is their merge.
+        default graph), the query's default graph is their merge. ``union_default=False``
+        lets the query's own FROM / FROM NAMED clauses define its dataset.
 
         Raises:
             SparqlSyntaxError: with line and column when the query does not parse.

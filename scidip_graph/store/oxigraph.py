@@ -43,10 +43,13 @@ class OxigraphStore(Store):
         *,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        union_default: bool = True,
     ) -> QueryResult:
         options: dict[str, object] = {}
         if default_graph is None:
-            options["use_default_graph_as_union"] = True
+            # pyoxigraph's union flag would override a query's FROM clauses: only set it
+            # when the query does not define its own dataset.
+            options["use_default_graph_as_union"] = union_default
         else:
             options["default_graph"] = [_graph_term(g) for g in default_graph]
         if named_graphs is not None:
