@@ -153,7 +153,8 @@ def analyse_tokens(
                 in_modify = False
             continue
         if kind == "PNAME_LN" or kind == "PNAME_NS":
-            _expand(tokens[i - 1], declared)
+            if text[: text.index(":")] not in declared:
+                _expand(tokens[i - 1], declared)  # raises, with the position
             continue
         if kind != "KEYWORD":
             continue
