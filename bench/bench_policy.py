@@ -50,9 +50,9 @@ def main(runs: int = 2000) -> None:
     print(f"{'query':24} {'chars':>6} {'tokens':>6} {'tokenize':>10} {'check':>10} {'rdflib':>10}")
     for name, query in QUERIES.items():
         check(query, policy)  # warm up, and fail loudly if the policy refuses it
-        lexed = median_us(lambda q=query: tokenize(q), runs)  # type: ignore[misc]
-        checked = median_us(lambda q=query: check(q, policy), runs)  # type: ignore[misc]
-        rdflib = median_us(lambda q=query: parseQuery(q), max(runs // 50, 20))  # type: ignore[misc]
+        lexed = median_us(lambda q=query: tokenize(q), runs)
+        checked = median_us(lambda q=query: check(q, policy), runs)
+        rdflib = median_us(lambda q=query: parseQuery(q), max(runs // 50, 20))
         print(
             f"{name:24} {len(query):>6} {len(tokenize(query)):>6} {lexed:>8.1f}us "
             f"{checked:>8.1f}us {rdflib:>8.0f}us  (rdflib/check: {rdflib / checked:.0f}x)"
