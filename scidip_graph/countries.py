@@ -1,0 +1,429 @@
+"""The countries of ISO 3166 as RDF, generated from pycountry.
+
+Two outputs, both reproducible byte for byte from the installed pycountry:
+
+* ``data/iso3166.trig``: the named graph ``graph:iso3166`` with every ISO 3166-1 country
+  (``id:country/{alpha-2}``) and the former countries the sources need (ISO 3166-3,
+  ``id:country/{alpha-4}``), names in the six UN languages from pycountry's own gettext
+  catalogues; the graph's description (provenance) sits in the file's default-graph block.
+* ``ontology/shapes-iso3166.ttl``: the SHACL shape ``sd:CountryCodesShape``, whose SPARQL
+  constraints check every ``schema:Country`` against an inline table of the ISO 3166 code
+  combinations and check that the IRI ends with the country's code.
+
+The generation time recorded in the graph is pycountry's release date (its calendar version,
+e.g. ``26.2.16`` -> 2026-02-16), never the clock, so re-running gives the same file.
+
+>>> ds = build_countries()
+>>> str(ds.graph(ISO3166_GRAPH).value(country_iri("CH"), SD.iso3166Alpha3))
+'CHE'
+"""
+
+from __future__ import annotations
+
+import gettext
+import importlib.metadata
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pycountry
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+
+from .namespaces import GRAPH, ID, PREFIXES, SCHEMA, SD
+from .paths import DATA_DIR, ONTOLOGY_DIR
+
+ISO3166_GRAPH = GRAPH["iso3166"]
+"""The named graph that holds the generated countries."""
+
+SOURCE = ID["source/iso3166-pycountry"]
+"""The source entity: pycountry's copy of the ISO 3166 code lists."""
+
+CURATORS = ID["agent/curators"]
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+PYCOUNTRY_URL = URIRef("https://pypi.org/project/pycountry/")
+
+DEFAULT_DATA_PATH = DATA_DIR / "iso3166.trig"
+DEFAULT_SHAPES_PATH = ONTOLOGY_DIR / "shapes-iso3166.ttl"
+
+LANGUAGES: tuple[tuple[str, str], ...] = (
+    ("fr", "fr"),
+    ("es", "es"),
+    ("ar", "ar"),
+    ("zh", "zh_CN"),
+    ("ru", "ru"),
+)
+"""(language tag, pycountry locale) for the names besides English, which is pycountry's own."""
+
+FORMER_COUNTRIES: tuple[str, ...] = ("CSHH", "YUCS")
+"""ISO 3166-3 alpha-4 codes of the former countries the sources name (CERN members)."""
+
+COUNTRY_PREFIX = str(ID["country/"])
+
+
+def pycountry_version() -> str:
+    """The installed pycountry version, e.g. ``'26.2.16'``."""
+    return importlib.metadata.version("pycountry")
+
+
+def release_date(version: str) -> str:
+    """The release date encoded in a pycountry calendar version (``YY.M.D``).
+
+    >>> release_date("26.2.16")
+    '2026-02-16'
+
+    Raises:
+        ValueError: when the version is not a calendar version.
+    """
+    match = re.fullmatch(r"(\d{2})\.(\d{1,2})\.(\d{1,2})(?:\D.*)?", version)
+    if match is None:
+        raise ValueError(f"pycountry version {version!r} is not a YY.M.D calendar version")
+    year, month, day = (int(part) for part in match.groups())
+    return f"{2000 + year:04d}-{month:02d}-{day:02d}"
+
+
+def country_iri(code: str) -> URIRef:
+    """The IRI of a country: its alpha-2 code, or alpha-4 for a former country.
+
+    >>> str(country_iri("YUCS"))
+    'https://w3id.org/scidip/id/country/YUCS'
+    """
+    return ID[f"country/{code.upper()}"]
+
+
+@cache
+def _catalogue(domain: str, locale: str) -> dict[str, str]:
+    """The msgid -> msgstr table of one pycountry gettext catalogue."""
+    translation = gettext.translation(domain, pycountry.LOCALES_DIR, languages=[locale])
+    catalogue: dict[str, str] = getattr(translation, "_catalog", {})
+    return catalogue
+
+
+def translated_names(name: str, domain: str) -> dict[str, str]:
+    """A name in English and in every language whose pycountry catalogue translates it.
+
+    Untranslated names are left out rather than copied in English under another tag.
+
+    >>> translated_names("Switzerland", "iso3166-1")["fr"]
+    'Suisse'
+    """
+    names = {"en": name}
+    for tag, locale in LANGUAGES:
+        text = _catalogue(domain, locale).get(name)
+        if text:
+            names[tag] = text
+    return names
+
+
+def _date_literal(value: str) -> Literal:
+    """An ``xsd:date`` for ``YYYY-MM-DD``, an ``xsd:gYear`` for ``YYYY``."""
+    return Literal(value, datatype=XSD.gYear if len(value) == 4 else XSD.date)
+
+
+def _add_names(graph: Graph, iri: URIRef, record: Any, domain: str) -> None:
+    """schema:name in the six languages, schema:alternateName for other English names."""
+    for tag, text in translated_names(record.name, domain).items():
+        graph.add((iri, SCHEMA.name, Literal(text, lang=tag)))
+    for attribute in ("official_name", "common_name"):
+        other = getattr(record, attribute, None)
+        if other and other != record.name:
+            graph.add((iri, SCHEMA.alternateName, Literal(other, lang="en")))
+
+
+def _add_country(graph: Graph, record: Any) -> None:
+    """One current ISO 3166-1 country."""
+    iri = country_iri(record.alpha_2)
+    graph.add((iri, RDF.type, SCHEMA.Country))
+    _add_names(graph, iri, record, "iso3166-1")
+    graph.add((iri, SD.iso3166Alpha2, Literal(record.alpha_2)))
+    graph.add((iri, SD.iso3166Alpha3, Literal(record.alpha_3)))
+    graph.add((iri, SD.iso3166Numeric, Literal(record.numeric)))
+
+
+def _add_former_country(graph: Graph, record: Any) -> None:
+    """One former country (ISO 3166-3), keyed on its alpha-4 code.
+
+    Its withdrawn alpha-2/alpha-3/numeric codes are not repeated as ``sd:iso3166Alpha2`` etc.:
+    ISO reassigns them (``CS`` was Czechoslovakia, then Serbia and Montenegro), so they would
+    make a code lookup ambiguous. The shape's table still knows them.
+    """
+    iri = country_iri(record.alpha_4)
+    graph.add((iri, RDF.type, SCHEMA.Country))
+    _add_names(graph, iri, record, "iso3166-3")
+    graph.add((iri, SD.iso3166Alpha4, Literal(record.alpha_4)))
+    withdrawal = getattr(record, "withdrawal_date", None)
+    if withdrawal:
+        graph.add((iri, SCHEMA.dissolutionDate, _date_literal(withdrawal)))
+        note = (
+            f"schema:dissolutionDate is the date ISO 3166 withdrew the code {record.alpha_4} "
+            "(pycountry's withdrawal_date); it may differ from the date the state ceased to exist."
+        )
+        graph.add((iri, SKOS.note, Literal(note, lang="en")))
+    comment = getattr(record, "comment", None)
+    if comment:
+        graph.add((iri, SKOS.note, Literal(f"ISO 3166-3: {comment}", lang="en")))
+
+
+def former_countries() -> list[Any]:
+    """The pycountry records of :data:`FORMER_COUNTRIES`, in that order."""
+    return [pycountry.historic_countries.get(alpha_4=code) for code in FORMER_COUNTRIES]
+
+
+def _describe(default: Graph, version: str) -> None:
+    """The graph's provenance and its source entity, in the default graph."""
+    generated = Literal(
+        f"{release_date(version)}T00:00:00Z", datatype=XSD.dateTime, normalize=False
+    )
+    title = "ISO 3166-1 countries and the former countries the sources need, from pycountry"
+    for predicate, value in (
+        (RDF.type, SD.SourceGraph),
+        (DCTERMS.title, Literal(title, lang="en")),
+        (PROV.wasDerivedFrom, SOURCE),
+        (PROV.wasAttributedTo, CURATORS),
+        (PROV.generatedAtTime, generated),
+        (DCTERMS.license, LICENSE),
+    ):
+        default.add((ISO3166_GRAPH, predicate, value))
+    description = (
+        "Generated by scidip_graph.countries (scidip-graph build-countries) from pycountry "
+        f"{version}; the generation time recorded is pycountry's release date, so the file "
+        "is reproducible."
+    )
+    default.add((ISO3166_GRAPH, SCHEMA.description, Literal(description, lang="en")))
+    source_title = (
+        f"pycountry {version}: the ISO 3166-1 country codes and ISO 3166-3 former country "
+        "codes, with their gettext translations (from Debian iso-codes)"
+    )
+    for predicate, value in (
+        (RDF.type, PROV.Entity),
+        (RDF.type, SCHEMA.Dataset),
+        (DCTERMS.title, Literal(source_title, lang="en")),
+        (SCHEMA.version, Literal(version)),
+        (SCHEMA.url, PYCOUNTRY_URL),
+    ):
+        default.add((SOURCE, predicate, value))
+
+
+def build_countries() -> Dataset:
+    """Build the countries dataset: ``graph:iso3166`` plus its description.
+
+    Returns:
+        A new dataset whose named graph ``graph:iso3166`` holds 249 ISO 3166-1 countries and
+        the former countries of :data:`FORMER_COUNTRIES`, and whose default graph describes it.
+
+    >>> ds = build_countries()
+    >>> names = ds.graph(ISO3166_GRAPH).objects(country_iri("AT"), SCHEMA.name)
+    >>> sorted(f"{n}@{n.language}" for n in names)
+    ['Austria@en', 'Austria@es', 'Autriche@fr', 'Австрия@ru', 'النّمسا@ar', '奥地利@zh']
+    """
+    dataset = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, override=True, replace=True)
+    graph = dataset.graph(ISO3166_GRAPH)
+    for record in pycountry.countries:
+        _add_country(graph, record)
+    for record in former_countries():
+        _add_former_country(graph, record)
+    _describe(dataset.default_graph, pycountry_version())
+    return dataset
+
+
+def _turtle_parts(graph: Graph) -> tuple[list[str], list[str]]:
+    """A graph as Turtle, split into its ``@prefix`` lines and its statement lines."""
+    text = graph.serialize(format="turtle")
+    lines = text.strip().splitlines()
+    prefixes = [line for line in lines if line.startswith("@prefix")]
+    body = [line for line in lines if not line.startswith("@prefix")]
+    while body and not body[0].strip():
+        body.pop(0)
+    return prefixes, body
+
+
+def serialize_countries() -> str:
+    """The countries dataset as TriG text: the description block, then the named graph.
+
+    rdflib orders the graphs of a dataset by hash, so each graph is serialised on its own
+    (rdflib sorts subjects, predicates and objects within a graph) and the blocks are
+    assembled in a fixed order. There are no blank nodes, so the text is byte-stable.
+    """
+    dataset = build_countries()
+    blocks: list[tuple[str, Graph]] = [
+        ("{", dataset.default_graph),
+        ("graph:iso3166 {", dataset.graph(ISO3166_GRAPH)),
+    ]
+    prefixes: set[str] = set()
+    rendered: list[str] = []
+    for opening, graph in blocks:
+        # Getting a graph from the dataset re-binds rdflib's defaults (dcterms:): undo that.
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        graph_prefixes, body = _turtle_parts(graph)
+        prefixes.update(graph_prefixes)
+        indented = [f"    {line}" if line else "" for line in body]
+        rendered.append("\n".join([opening, *indented, "}"]))
+    header = [
+        "# Generated by scidip_graph.countries from pycountry; do not edit by hand.",
+        "# Regenerate with: scidip-graph build-countries",
+        "",
+        *sorted(prefixes),
+        "",
+    ]
+    return "\n".join(header) + "\n" + "\n\n".join(rendered) + "\n"
+
+
+def write_countries(path: Path | str = DEFAULT_DATA_PATH) -> None:
+    """Write the countries dataset as TriG.
+
+    Args:
+        path: where to write; by default ``data/iso3166.trig``.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     target = pathlib.Path(tmp) / "iso3166.trig"
+    ...     write_countries(target)
+    ...     target.read_text(encoding="utf-8").startswith("# Generated")
+    True
+    """
+    Path(path).write_text(serialize_countries(), encoding="utf-8")
+
+
+# --- the SHACL shape ------------------------------------------------------------------------
+
+CodeRow = tuple[str | None, str | None, str | None, str | None]
+
+ROWS_PER_LINE = 8
+"""Entries per line of the code table in the shapes file."""
+
+
+def code_table() -> list[CodeRow]:
+    """Every ISO 3166 code combination: (alpha-2, alpha-3, numeric, alpha-4).
+
+    Current countries (ISO 3166-1) have no alpha-4; former countries (all of ISO 3166-3 that
+    pycountry knows) have their alpha-4 and whichever withdrawn codes pycountry gives.
+
+    >>> ("CH", "CHE", "756", None) in code_table()
+    True
+    """
+    current: list[CodeRow] = [(c.alpha_2, c.alpha_3, c.numeric, None) for c in pycountry.countries]
+    former: list[CodeRow] = [
+        (c.alpha_2, c.alpha_3, getattr(c, "numeric", None), c.alpha_4)
+        for c in pycountry.historic_countries
+    ]
+    return sorted(current) + sorted(former, key=lambda row: row[3] or "")
+
+
+def table_entry(row: CodeRow) -> str:
+    """What a well-coded country looks like to the shape: ``{IRI segment}={codes}``.
+
+    A current country has the segment ``alpha-2`` and the codes ``alpha-2 alpha-3 numeric``;
+    a former country has the segment and the code ``alpha-4`` (the data carries no other
+    code for it, see :func:`_add_former_country`).
+
+    >>> table_entry(("CH", "CHE", "756", None)), table_entry(("YU", "YUG", "891", "YUCS"))
+    ('CH=CH CHE 756', 'YUCS=YUCS')
+    """
+    alpha_2, alpha_3, numeric, alpha_4 = row
+    if alpha_4 is not None:
+        return f"{alpha_4}={alpha_4}"
+    return f"{alpha_2}={alpha_2} {alpha_3} {numeric}"
+
+
+def _table_text() -> str:
+    """The code table as the lines of a SPARQL string, entries between ``#`` delimiters.
+
+    The ``#`` inside every line also keeps pyshacl's syntax checks (regular expressions that
+    scan from each line start to the next ``#``) linear in the length of the query.
+    """
+    entries = [table_entry(row) for row in code_table()]
+    lines = (
+        "#" + "#".join(entries[start : start + ROWS_PER_LINE]) + "#"
+        for start in range(0, len(entries), ROWS_PER_LINE)
+    )
+    return "\n".join(lines)
+
+
+_SHAPES_TEMPLATE = '''\
+# SHACL shape for the ISO 3166 codes of countries. Generated by scidip_graph.countries from
+# pycountry {version}; do not edit by hand (scidip-graph build-countries regenerates it).
+#
+# SHACL forbids VALUES in SPARQL-based constraints (SHACL 1.0, section 5.3.1; pyshacl refuses
+# it), so the table of ISO 3166 combinations is a string literal inside the query: one entry
+# "#{{IRI segment}}={{codes}}#" per country, e.g. "#CH=CH CHE 756#" (alpha-2 = alpha-2 alpha-3
+# numeric) or "#YUCS=YUCS#" (alpha-4 = alpha-4, former countries, ISO 3166-3). A country whose
+# IRI segment and codes are not an entry is reported. A current country is checked when it has
+# all three codes; that it has them at all is for the cardinality shapes in shapes.ttl.
+#
+# Cost: pyshacl parses the query once per focus node (about 70 ms each with rdflib), so one
+# combined constraint rather than two.
+
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <http://schema.org/> .
+@prefix sd: <https://w3id.org/scidip/ontology#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<https://w3id.org/scidip/ontology/shapes-iso3166> a owl:Ontology ;
+    rdfs:label "SHACL shape for the ISO 3166 codes of countries"@en ;
+    sh:declare [
+        sh:prefix "sd" ;
+        sh:namespace "https://w3id.org/scidip/ontology#"^^xsd:anyURI
+    ] .
+
+sd:CountryCodesShape a sh:NodeShape ;
+    rdfs:label "Country codes shape"@en ;
+    rdfs:comment "A country's ISO 3166 codes are a combination that ISO 3166-1 assigns (ISO \
+3166-3 for a former country), and its IRI ends with its alpha-2 code (alpha-4 for a former \
+country). Code table from pycountry {version}."@en ;
+    sh:targetClass schema:Country ;
+    sh:sparql [
+        a sh:SPARQLConstraint ;
+        sh:message "{{$this}}: IRI segment and ISO 3166 codes \\"{{?value}}\\" are not a \
+combination ISO 3166 assigns (expected: alpha-2=alpha-2 alpha-3 numeric, e.g. CH=CH CHE 756, \
+or alpha-4=alpha-4 for a former country). Check the codes and that the IRI ends with the \
+alpha-2 code."@en ;
+        sh:prefixes <https://w3id.org/scidip/ontology/shapes-iso3166> ;
+        sh:select """
+SELECT $this ?value WHERE {{
+    {{
+        $this sd:iso3166Alpha2 ?a2 ; sd:iso3166Alpha3 ?a3 ; sd:iso3166Numeric ?num .
+        BIND (CONCAT(?a2, " ", ?a3, " ", ?num) AS ?codes)
+    }}
+    UNION {{ $this sd:iso3166Alpha4 ?codes }}
+    BIND (CONCAT(STRAFTER(STR($this), "{prefix}"), "=", ?codes) AS ?value)
+    FILTER (!CONTAINS(\'\'\'
+{table}
+\'\'\', CONCAT("#", ?value, "#")))
+}}
+"""
+    ] .
+'''
+
+
+def serialize_shapes() -> str:
+    """The SHACL shapes file as Turtle text.
+
+    >>> "sd:CountryCodesShape a sh:NodeShape" in serialize_shapes()
+    True
+    """
+    return _SHAPES_TEMPLATE.format(
+        version=pycountry_version(), prefix=COUNTRY_PREFIX, table=_table_text()
+    )
+
+
+def write_shapes(path: Path | str = DEFAULT_SHAPES_PATH) -> None:
+    """Write the SHACL shapes file (by default ``ontology/shapes-iso3166.ttl``)."""
+    Path(path).write_text(serialize_shapes(), encoding="utf-8")
+
+
+def write_all(
+    data_path: Path | str = DEFAULT_DATA_PATH, *, shapes_path: Path | str = DEFAULT_SHAPES_PATH
+) -> None:
+    """Write the data file and the shapes file."""
+    write_countries(data_path)
+    write_shapes(shapes_path)
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m scidip_graph.countries
+    write_all()
