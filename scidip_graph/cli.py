@@ -126,6 +126,29 @@ def cmd_build_countries(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    from .server import serve
+    from .settings import Settings
+
+    overrides = {
+        name: value
+        for name, value in (
+            ("host", args.host),
+            ("port", args.port),
+            ("workers", args.workers),
+            ("data_dir", args.data_dir),
+            ("source_dir", args.source_dir),
+        )
+        if value is not None
+    }
+    if args.no_validate:
+        overrides["validate"] = False
+    if args.allow_invalid:
+        overrides["allow_invalid"] = True
+    serve(Settings.from_env(**overrides))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scidip-graph",
@@ -187,6 +210,25 @@ def build_parser() -> argparse.ArgumentParser:
         formats=("text", "json"),
     )
 
+    p = command("serve", cmd_serve, "Start the SPARQL endpoint and web interface.", data=False)
+    p.add_argument("--host", help="interface to listen on (SCIDIP_HOST, default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="TCP port (SCIDIP_PORT, default 8000)")
+    p.add_argument("--workers", type=int, help="worker processes (SCIDIP_WORKERS)")
+    p.add_argument("--data-dir", type=Path, help="state folder (SCIDIP_DATA_DIR, default ./var)")
+    p.add_argument(
+        "--source-dir",
+        type=Path,
+        help="data loaded into a new data folder (SCIDIP_SOURCE_DIR, default data/)",
+    )
+    p.add_argument(
+        "--no-validate", action="store_true", help="do not validate the source data on first start"
+    )
+    p.add_argument(
+        "--allow-invalid",
+        action="store_true",
+        help="serve source data that does not conform to the shapes",
+    )
+
     p = command(
         "build-countries",
         cmd_build_countries,
@@ -215,6 +257,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return int(args.func(args, out))
     except NotConformingError as err:
         print(err.message, file=sys.stderr)
+        print("hint: fix the data, or start with --allow-invalid", file=sys.stderr)
         return EXIT_NOT_CONFORMING
     except DataSyntaxError as err:
         print(err.message, file=sys.stderr)  # file:line:col: reason, as compilers print it

@@ -44,6 +44,9 @@ class Settings:
         Path(__file__).resolve().parent.parent / "data",
         "Data loaded and validated into a new data folder on first start.",
     )
+    validate: bool = setting(
+        True, "Validate the source data against the shapes before a new data folder serves it."
+    )
     allow_invalid: bool = setting(
         False, "Serve data that does not conform to the shapes (logged as an error)."
     )

@@ -144,20 +144,18 @@ class SparqlService:
 
     def respond(
         self,
-        req: ProtocolRequest,
+        op: Operation,
         *,
+        method: str = "GET",
         accept: str | None = None,
         if_none_match: str | None = None,
         authorization: str | None = None,
     ) -> tuple[Response, Outcome]:
-        """Answer a request that carries an operation.
+        """Answer an operation (from :meth:`operation`).
 
         Raises:
             ScidipError: for every refusal; the caller turns it into the JSON error shape.
         """
-        op = self.operation(req)
-        if op is None:
-            raise ScidipError("no query given")
         info = self.check(op, authorization=authorization)
         if op.kind == "update":
             # The token was right (else check() refused). Writes go through the SHACL gate of
@@ -168,8 +166,8 @@ class SparqlService:
             info,
             accept=accept,
             if_none_match=if_none_match,
-            conditional=req.method in ("GET", "HEAD"),
-            head=req.method == "HEAD",
+            conditional=method in ("GET", "HEAD"),
+            head=method == "HEAD",
         )
 
     def query(

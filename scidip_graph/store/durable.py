@@ -1,0 +1,225 @@
+"""The embedded store made durable: a snapshot plus a change log in SQLite.
+
+State lives in a data folder::
+
+    data_dir/
+      scidip.sqlite        meta (snapshot name, source digest) and the change log (WAL mode)
+      snapshot-<n>.nq      the dataset as of changeset n (N-Quads)
+
+Opening rebuilds the in-memory store from the latest snapshot plus every later changeset.
+A pre-forked worker calls :meth:`DurableStore.refresh` before it answers: a cheap check of the
+log's head (SQLite's ``data_version``), then the changesets it has not seen. A changeset is
+applied whole, so a reader never sees half a write; a write is acknowledged only once its
+changeset is committed in SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .oxigraph import OxigraphStore
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS changesets (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    message TEXT NOT NULL,
+    added TEXT NOT NULL,     -- N-Quads
+    removed TEXT NOT NULL    -- N-Quads
+);
+"""
+
+
+@dataclass(frozen=True)
+class Changeset:
+    """One committed change: quads added and removed, by whom, when."""
+
+    id: int
+    at: str
+    author: str
+    message: str
+    added: list[ox.Quad]
+    removed: list[ox.Quad]
+
+
+class DurableStore(OxigraphStore):
+    """An in-memory pyoxigraph store backed by a snapshot and a SQLite change log.
+
+    Use :func:`open_durable` to create or open one.
+    """
+
+    name = "oxigraph"
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self._db_path = data_dir / "scidip.sqlite"
+        self._conn: sqlite3.Connection | None = None
+        self._head = 0
+        self._data_version = -1
+        self._base = ""
+
+    # -- the log ----------------------------------------------------------------------------
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This process's connection (a forked worker opens its own on first use)."""
+        if self._conn is None or self._conn_pid != os.getpid():
+            self._conn = sqlite3.connect(
+                self._db_path, isolation_level=None, check_same_thread=False
+            )
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.executescript(SCHEMA)
+            self._conn_pid = os.getpid()
+            self._data_version = -1
+        return self._conn
+
+    _conn_pid = -1
+
+    def meta(self, key: str) -> str | None:
+        """A value from the meta table."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a value of the meta table."""
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    @property
+    def head(self) -> int:
+        """The last changeset applied to this process's store."""
+        return self._head
+
+    @property
+    def version(self) -> str:
+        return f"{self._base}-{self._head}"
+
+    def refresh(self) -> int:
+        """Apply the changesets committed since this store last looked; returns how many.
+
+        Costs one ``PRAGMA data_version`` when nothing changed.
+        """
+        data_version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        if data_version == self._data_version:
+            return 0
+        self._data_version = data_version
+        applied = 0
+        for changeset in self.changesets(since=self._head):
+            self._apply(changeset)
+            applied += 1
+        return applied
+
+    def changesets(self, *, since: int = 0) -> list[Changeset]:
+        """The committed changesets after ``since``, oldest first."""
+        rows = self.conn.execute(
+            "SELECT id, at, author, message, added, removed FROM changesets WHERE id > ? "
+            "ORDER BY id",
+            (since,),
+        ).fetchall()
+        return [Changeset(r[0], r[1], r[2], r[3], _parse_nq(r[4]), _parse_nq(r[5])) for r in rows]
+
+    def commit(
+        self,
+        *,
+        added: Iterable[ox.Quad] = (),
+        removed: Iterable[ox.Quad] = (),
+        author: str,
+        message: str = "",
+    ) -> Changeset:
+        """Append a changeset to the log, then apply it here; returns it once durable.
+
+        The caller validates the would-be state first (the SHACL gate); this only records.
+        """
+        added, removed = list(added), list(removed)
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = conn.execute(
+                "INSERT INTO changesets (at, author, message, added, removed) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (at, author, message, _nq(added), _nq(removed)),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        # Catch up with anything committed by others before this one, then this one.
+        self.refresh()
+        assert cursor.lastrowid is not None
+        return Changeset(cursor.lastrowid, at, author, message, added, removed)
+
+    def _apply(self, changeset: Changeset) -> None:
+        for quad in changeset.removed:
+            self._store.remove(quad)
+        self._store.extend(changeset.added)
+        self._head = changeset.id
+        self._changed(str(changeset.id).encode())
+
+    # -- snapshots --------------------------------------------------------------------------
+
+    def write_snapshot(self) -> Path:
+        """Fold the log into a new snapshot file (compaction) and record it."""
+        path = self.data_dir / f"snapshot-{self._head}.nq"
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as handle:
+            ox.serialize(self._store, handle, format=ox.RdfFormat.N_QUADS)
+        os.replace(tmp, path)
+        self.set_meta("snapshot", path.name)
+        self.set_meta("snapshot_head", str(self._head))
+        return path
+
+    def rebuild(self, quads: Iterable[ox.Quad], *, source_digest: str) -> Path:
+        """Replace the whole dataset by the source data's quads and snapshot it."""
+        self._store.clear()
+        self.add(quads)
+        self._base = source_digest[:12]
+        self.set_meta("source_digest", source_digest)
+        return self.write_snapshot()
+
+    def load_snapshot(self) -> None:
+        """Fill the store from the recorded snapshot and the changesets after it."""
+        name = self.meta("snapshot")
+        if name is None:
+            return
+        self._store.load(path=str(self.data_dir / name), format=ox.RdfFormat.N_QUADS)
+        self._head = int(self.meta("snapshot_head") or 0)
+        self._base = (self.meta("source_digest") or "")[:12]
+        self.refresh()
+
+
+def open_durable(data_dir: Path) -> DurableStore:
+    """Open the store of a data folder (creating the folder), loading its snapshot if any."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    store = DurableStore(data_dir)
+    store.load_snapshot()
+    return store
+
+
+def digest_files(paths: Iterable[Path]) -> str:
+    """A SHA-256 over file names and contents: tells whether the source data changed."""
+    h = hashlib.sha256()
+    for path in sorted(paths):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _nq(quads: list[ox.Quad]) -> str:
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode() if quads else ""
+
+
+def _parse_nq(text: str) -> list[ox.Quad]:
+    if not text:
+        return []
+    return list(ox.parse(text.encode(), format=ox.RdfFormat.N_QUADS))

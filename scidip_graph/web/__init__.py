@@ -1,0 +1,81 @@
+"""The web app: ``create_app()`` is the only way to get one (STYLE habit 2).
+
+>>> from scidip_graph.store import OxigraphStore
+>>> app = create_app(store=OxigraphStore())
+>>> app.test_client().get("/-/health").json["status"]
+'ok'
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from ..cache import ResultCache
+from ..metrics import Metrics
+from ..runner import Runner
+from ..settings import Settings
+from ..sparql import SparqlService
+from ..store import Store
+from .errors import register_error_handlers
+from .fastpath import SparqlEndpoint
+
+log = logging.getLogger("scidip_graph.web")
+
+
+def create_app(
+    settings: Settings | None = None,
+    store: Store | None = None,
+    *,
+    runner: Runner | None = None,
+    on_doomed: Any = None,
+) -> Flask:
+    """Build the app.
+
+    Args:
+        settings: the settings; read from ``SCIDIP_*`` variables when None.
+        store: the store to serve; when None, the durable store of ``settings.data_dir``
+            (built from ``settings.source_dir`` and validated on first start).
+        runner: runs queries under their time limit (the server passes one that knows the
+            heavy-query slots); a plain :class:`Runner` by default.
+        on_doomed: called after answering a request whose query overran (the server stops
+            the worker there).
+    """
+    settings = settings or Settings.from_env()
+    if store is None:
+        from ..startup import prepare_store
+
+        store = prepare_store(settings)
+    app = Flask(__name__)
+    app.config["SCIDIP_SETTINGS"] = settings
+    metrics = Metrics()
+    cache = None
+    if settings.cache_bytes > 0 and hasattr(store, "data_dir"):
+        cache = ResultCache(store.data_dir / "cache", max_bytes=settings.cache_bytes)
+    service = SparqlService(store, settings, runner=runner, cache=cache, on_event=metrics.event)
+    app.extensions["scidip"] = {
+        "store": store,
+        "settings": settings,
+        "service": service,
+        "metrics": metrics,
+    }
+
+    from . import endpoint, ops
+
+    app.register_blueprint(endpoint.bp)
+    app.register_blueprint(ops.bp)
+    register_error_handlers(app)
+    refresh = getattr(store, "refresh", None)
+    if refresh is not None:
+
+        @app.before_request
+        def catch_up() -> None:
+            refresh()
+
+    app.after_request(ops.after_request)
+    app.wsgi_app = SparqlEndpoint(  # type: ignore[method-assign]
+        app.wsgi_app, service, before=refresh, observe=metrics.observe, on_doomed=on_doomed
+    )
+    return app

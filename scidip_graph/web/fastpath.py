@@ -1,0 +1,250 @@
+"""The SPARQL endpoint as plain WSGI, in front of the Flask app.
+
+``/sparql`` and ``/query`` answer thousands of small queries a second, where every microsecond
+of framework work shows (DESIGN section 6), so they bypass Flask's routing and request objects.
+Everything else, and the HTML query page of a bare GET from a browser, goes to Flask.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qs
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from ..errors import PayloadTooLargeError, ScidipError
+from ..negotiation import negotiate
+from ..protocol import ALLOWED_METHODS, ProtocolRequest
+from ..service_description import PREFIXES as SD_PREFIXES
+from ..service_description import service_description
+from ..sparql import Response, SparqlService, content_type
+from .errors import internal_error, scidip_error
+
+log = logging.getLogger("scidip_graph.web")
+access_log = logging.getLogger("scidip_graph.access")
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+ROUTES = ("/sparql", "/query")
+_STATUS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
+
+
+class SparqlEndpoint:
+    """WSGI middleware answering the SPARQL routes itself.
+
+    Args:
+        app: the WSGI app for every other route.
+        service: the protocol logic.
+        before: called before each request (a durable store catches up with the log here).
+        observe: called with (route, status, seconds) after each request (metrics).
+        on_doomed: called after the response of a request whose query overran, once the body
+            is sent (the pre-fork server stops the worker there).
+    """
+
+    def __init__(
+        self,
+        app: WSGIApp,
+        service: SparqlService,
+        *,
+        before: Callable[[], Any] | None = None,
+        observe: Callable[[str, int, float], None] | None = None,
+        on_doomed: Callable[[], None] | None = None,
+    ) -> None:
+        self.app = app
+        self.service = service
+        self.before = before
+        self.observe = observe
+        self.on_doomed = on_doomed
+        self.cors = service.settings.cors_origin
+        self.log_chars = service.settings.log_query_chars
+        self._description: tuple[str, bytes, str] | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path not in ROUTES:
+            return self.app(environ, start_response)
+        started = time.perf_counter()
+        method = environ["REQUEST_METHOD"]
+        query_text = ""
+        try:
+            if self.before is not None:
+                self.before()
+            if method == "OPTIONS":
+                response = _preflight()
+            else:
+                req = ProtocolRequest(
+                    method,
+                    parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True),
+                    environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower(),
+                    _body(environ, self.service.settings.max_upload_bytes),
+                )
+                op = self.service.operation(req)
+                if op is None:
+                    if _wants_html(environ.get("HTTP_ACCEPT", "")):
+                        return self.app(environ, start_response)
+                    response = self.describe(environ, req)
+                else:
+                    query_text = op.text
+                    response, _ = self.service.respond(
+                        op,
+                        method=method,
+                        accept=environ.get("HTTP_ACCEPT"),
+                        if_none_match=environ.get("HTTP_IF_NONE_MATCH"),
+                        authorization=environ.get("HTTP_AUTHORIZATION"),
+                    )
+        except ScidipError as err:
+            self.service.on_event(_event_of(err))
+            response = Response(*scidip_error(err))
+        except Exception:
+            log.exception("error answering %s %s", method, path)
+            response = Response(*internal_error())
+        if self.cors:
+            response.headers.append(("Access-Control-Allow-Origin", self.cors))
+            response.headers.append(
+                ("Access-Control-Expose-Headers", "ETag, X-Result-Rows, X-Result-Capped")
+            )
+        if self.service.runner.doomed and self.on_doomed is not None:
+            response.on_close = self.on_doomed
+        body = response.body
+        if (
+            isinstance(body, bytes)
+            and response.status != 304
+            and not any(name == "Content-Length" for name, _ in response.headers)
+        ):
+            response.headers.append(("Content-Length", str(len(body))))
+        start_response(_STATUS.get(response.status, str(response.status)), response.headers)
+        seconds = time.perf_counter() - started
+        if self.observe is not None:
+            self.observe(path, response.status, seconds)
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info(
+                '%s %s %d %.1fms q="%s"',
+                method,
+                path,
+                response.status,
+                seconds * 1000,
+                _shorten(query_text, self.log_chars),
+            )
+        if isinstance(body, bytes):
+            body = [body]
+        return _Body(body, response.on_close)
+
+    def describe(self, environ: dict[str, Any], req: ProtocolRequest) -> Response:
+        """The service description, negotiated like any RDF answer."""
+        fmt = negotiate("graph", environ.get("HTTP_ACCEPT"), (req.args.get("format") or [None])[0])
+        endpoint = _endpoint_url(environ)
+        version = self.service.store.version
+        cached = self._description
+        if cached is None or cached[0] != f"{version} {endpoint} {fmt.name}":
+            import pyoxigraph as ox
+
+            triples = service_description(self.service.store, self.service.settings, endpoint)
+            prefixes = SD_PREFIXES if fmt.name in ("turtle", "trig") else None
+            if fmt.name == "jsonld":
+                from ..exporters import jsonld_bytes
+
+                data = jsonld_bytes([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
+            else:
+                data = (
+                    ox.serialize(
+                        triples, format=getattr(ox.RdfFormat, fmt.oxigraph or ""), prefixes=prefixes
+                    )
+                    or b""
+                )
+            cached = self._description = (f"{version} {endpoint} {fmt.name}", data, fmt.name)
+        body = b"" if req.method == "HEAD" else cached[1]
+        return Response(
+            200,
+            [
+                ("Content-Type", content_type(fmt)),
+                ("Vary", "Accept"),
+                ("Content-Length", str(len(cached[1]))),
+            ],
+            body,
+        )
+
+
+class _Body:
+    """A WSGI response iterable whose close() runs the response's close hook."""
+
+    def __init__(self, chunks: Iterable[bytes], on_close: Callable[[], None] | None) -> None:
+        self._chunks = chunks
+        self._on_close = on_close
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._chunks)
+
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+        if self._on_close is not None:
+            self._on_close()
+
+
+def _body(environ: dict[str, Any], limit: int) -> bytes:
+    if environ["REQUEST_METHOD"] != "POST":
+        return b""
+    length = environ.get("CONTENT_LENGTH") or ""
+    stream = environ["wsgi.input"]
+    if length:
+        size = int(length)
+        if size > limit:
+            raise PayloadTooLargeError(
+                f"the request body ({size} bytes) is larger than the limit of {limit} bytes"
+            )
+        return stream.read(size)  # type: ignore[no-any-return]
+    data = stream.read(limit + 1)  # chunked or unknown length: read at most one past the limit
+    if len(data) > limit:
+        raise PayloadTooLargeError(f"the request body is larger than the limit of {limit} bytes")
+    return data  # type: ignore[no-any-return]
+
+
+_HTML_OFFERS = [
+    "text/turtle",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/n-triples",
+    "text/html",
+]
+
+
+@lru_cache(maxsize=256)
+def _wants_html(accept: str) -> bool:
+    if "html" not in accept:
+        return False
+    return parse_accept_header(accept, MIMEAccept).best_match(_HTML_OFFERS) == "text/html"
+
+
+def _preflight() -> Response:
+    return Response(
+        204,
+        [
+            ("Access-Control-Allow-Methods", ALLOWED_METHODS),
+            ("Access-Control-Allow-Headers", "Accept, Content-Type, If-None-Match"),
+            ("Access-Control-Max-Age", "86400"),
+            ("Allow", ALLOWED_METHODS),
+        ],
+    )
+
+
+def _endpoint_url(environ: dict[str, Any]) -> str:
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
+    return f"{scheme}://{host}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '')}"
+
+
+def _event_of(err: ScidipError) -> str:
+    return {"timeout": "timeout", "busy": "busy"}.get(err.code, "rejected")
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[:limit] + "..."
+    return text.replace('"', "'")

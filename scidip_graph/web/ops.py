@@ -1,0 +1,72 @@
+"""Operations: health, metrics, the OpenAPI description, and per-request bookkeeping."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from .. import __version__
+from .openapi import openapi
+
+bp = Blueprint("ops", __name__)
+access_log = logging.getLogger("scidip_graph.access")
+
+
+@bp.before_app_request
+def _start_timer() -> None:
+    g.started = time.perf_counter()
+
+
+def after_request(response: Response) -> Response:
+    """Metrics, access log and CORS for the Flask routes (the fast path does its own)."""
+    ext = current_app.extensions["scidip"]
+    seconds = time.perf_counter() - g.get("started", time.perf_counter())
+    route = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
+    ext["metrics"].observe(route, response.status_code, seconds)
+    access_log.info(
+        "%s %s %d %.1fms", request.method, request.path, response.status_code, seconds * 1000
+    )
+    cors = ext["settings"].cors_origin
+    if cors and request.method in ("GET", "HEAD"):
+        response.headers.setdefault("Access-Control-Allow-Origin", cors)
+    return response
+
+
+@bp.get("/-/health")
+def health() -> Any:
+    """Whether the store answers, how big it is, and which data version it serves."""
+    store = current_app.extensions["scidip"]["store"]
+    started = time.perf_counter()
+    quads = len(store)
+    return jsonify(
+        {
+            "status": "ok",
+            "version": __version__,
+            "store": {
+                "backend": store.name,
+                "quads": quads,
+                "named_graphs": len(store.graph_names()),
+                "data_version": store.version,
+                "seconds": round(time.perf_counter() - started, 6),
+            },
+            "worker": os.getpid(),
+        }
+    )
+
+
+@bp.get("/-/metrics")
+def metrics() -> Response:
+    """Prometheus text: requests by route and status, latency, query events."""
+    m = current_app.extensions["scidip"]["metrics"]
+    return Response(m.render(), content_type=m.content_type)
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Any:
+    """The OpenAPI 3.1 description of every route."""
+    settings = current_app.extensions["scidip"]["settings"]
+    return jsonify(openapi(settings, server=request.host_url.rstrip("/")))
