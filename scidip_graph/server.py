@@ -29,8 +29,9 @@ WATCHDOG_MARGIN = 15.0
 
 def _stop_worker() -> None:
     """Called once a doomed worker has sent its answer: stop the process and its query now."""
-    log.warning("worker %d stops: its query overran or ran heavy; a fresh worker replaces it",
-                os.getpid())
+    log.warning(
+        "worker %d stops: its query overran or ran heavy; a fresh worker replaces it", os.getpid()
+    )
     logging.shutdown()
     os._exit(0)
 
@@ -61,9 +62,11 @@ class ScidipServer(BaseApplication):  # type: ignore[misc]
             "child_exit": _child_exit,
             "when_ready": _when_ready,
             "on_exit": _on_exit,
+            "control_socket_disable": True,  # no admin socket in the home folder
         }
         for key, value in config.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # older gunicorn releases lack some settings
+                self.cfg.set(key, value)
 
     def load(self) -> Any:
         if self.application is None:
@@ -79,12 +82,15 @@ def build_app(settings: Settings) -> Any:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     from .web import create_app
 
-    runner = Runner(heavy_after=settings.heavy_after,
-                    heavy_slots=HeavySlots(settings.heavy_limit))
+    runner = Runner(heavy_after=settings.heavy_after, heavy_slots=HeavySlots(settings.heavy_limit))
     app = create_app(settings, runner=runner, on_doomed=_stop_worker)
     store = app.extensions["scidip"]["store"]
-    log.info("loaded %d quads in %d named graphs (data version %s)", len(store),
-             len(store.graph_names()), store.version)
+    log.info(
+        "loaded %d quads in %d named graphs (data version %s)",
+        len(store),
+        len(store.graph_names()),
+        store.version,
+    )
     return app
 
 
@@ -96,8 +102,13 @@ def _child_exit(server: Any, worker: Any) -> None:
 
 def _when_ready(server: Any) -> None:
     s = server.app.settings
-    log.info("scidip-graph serving on http://%s:%d/sparql with %d workers (query limit %g s)",
-             s.host, s.port, s.workers, s.query_timeout)
+    log.info(
+        "scidip-graph serving on http://%s:%d/sparql with %d workers (query limit %g s)",
+        s.host,
+        s.port,
+        s.workers,
+        s.query_timeout,
+    )
 
 
 def _on_exit(server: Any) -> None:
@@ -106,6 +117,7 @@ def _on_exit(server: Any) -> None:
 
 def serve(settings: Settings) -> None:
     """Run the server until it is stopped (SIGINT or SIGTERM: graceful shutdown)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
-                        "%(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     ScidipServer(settings).run()

@@ -242,7 +242,10 @@ class SparqlService:
         size = body.seek(0, io.SEEK_END)
         body.seek(0)
         headers.append(("Content-Length", str(size)))
-        return Response(200, headers, [] if head else _chunks(body))
+        if head:
+            body.close()
+            return Response(200, headers, b"")
+        return Response(200, headers, _chunks(body))
 
 
 class _NotImplemented(ScidipError):

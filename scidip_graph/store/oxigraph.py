@@ -102,7 +102,12 @@ def _graph_term(graph: str) -> ox.NamedNode | ox.DefaultGraph:
 
 def sparql_syntax_error(err: SyntaxError) -> SparqlSyntaxError:
     """A pyoxigraph parser error as a :class:`SparqlSyntaxError` with line and column."""
-    message = str(err.msg or err)
+    message = " ".join(str(err.msg or err).split())
     match = _POSITION.search(message)
     line, column = (int(match[1]), int(match[2])) if match else (err.lineno, err.offset)
-    return SparqlSyntaxError(f"SPARQL syntax error: {message}", line=line, column=column)
+    if match:
+        message = message[match.end() :].lstrip(": ")
+    if len(message) > 160:  # the engine lists every character class it expected
+        message = message[:160].rsplit(",", 1)[0] + ", ..."
+    where = f" at line {line}, column {column}" if line is not None else ""
+    return SparqlSyntaxError(f"SPARQL syntax error{where}: {message}", line=line, column=column)
