@@ -134,7 +134,8 @@ def test_csv_results(client: FlaskClient) -> None:
 def test_tsv_results_use_rdf_term_syntax(client: FlaskClient) -> None:
     q = (
         "SELECT ?d ?n WHERE { <https://w3id.org/scidip/id/organization/cern> "
-        "<http://schema.org/description> ?d ; <https://w3id.org/scidip/ontology#statedMemberCount> ?n }"
+        "<http://schema.org/description> ?d ; "
+        "<https://w3id.org/scidip/ontology#statedMemberCount> ?n }"
     )
     r = client.get(
         "/sparql", query_string={"query": q}, headers={"Accept": "text/tab-separated-values"}
@@ -320,7 +321,8 @@ def test_bare_get_is_the_service_description(client: FlaskClient) -> None:
     q = """PREFIX sds: <http://www.w3.org/ns/sparql-service-description#>
            PREFIX void: <http://rdfs.org/ns/void#>
            SELECT ?name ?n WHERE { ?s sds:defaultDataset/sds:namedGraph ?ng .
-                                   ?ng sds:name ?name ; sds:graph/void:triples ?n } ORDER BY ?name"""
+                                   ?ng sds:name ?name ; sds:graph/void:triples ?n }
+           ORDER BY ?name"""
     assert [(str(a), int(b)) for a, b in g.query(q)] == [(G1, 12), (G2, 6)]
     limits = {
         str(p).rsplit("#", 1)[1]: o.toPython()
