@@ -50,6 +50,9 @@ _OFFERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("application/xml", "rdfxml"),
         ("application/trig", "trig"),
         ("application/n-quads", "nquads"),
+        # Turtle is N3 too: clients asking for N3 (SPARQLWrapper does) get Turtle.
+        ("text/n3", "turtle"),
+        ("text/rdf+n3", "turtle"),
     ),
 }
 _OFFERS["dataset"] = _OFFERS["graph"]
@@ -60,6 +63,7 @@ _SHORT = {
     ("boolean", "xml"): "xml-results",
     ("graph", "xml"): "rdfxml",
     ("graph", "json"): "jsonld",
+    ("graph", "n3"): "turtle",
 }
 
 

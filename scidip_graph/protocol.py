@@ -21,6 +21,7 @@ from .errors import (
     UnsupportedMediaTypeError,
     UsageError,
 )
+from .formats import get_format
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -134,14 +135,34 @@ def _operation(
         text=text,
         default_graphs=merged.get(default),
         named_graphs=merged.get(named),
-        format=_single(merged, "format") if "format" in merged else None,
+        format=_format(merged),
         timeout=timeout,
     )
 
 
+def _format(params: dict[str, list[str]]) -> str | None:
+    # `output` is the name Fuseki and Virtuoso also accept. Clients send both, sometimes with
+    # a media-type list in one of them (SPARQLWrapper does): the first value that names a known
+    # format wins, else the first value (which negotiation will then refuse with 406).
+    values = [*params.get("format", []), *params.get("output", [])]
+    for value in values:
+        for part in value.split(","):
+            if _known_format(part):
+                return part.strip()
+    return values[0] if values else None
+
+
+def _known_format(value: str) -> bool:
+    try:
+        get_format(value)
+    except UsageError:
+        return value.strip().lower() == "xml"
+    return True
+
+
 def _single(params: dict[str, list[str]], name: str) -> str:
     values = params[name]
-    if len(values) != 1:
+    if len(set(values)) != 1:
         raise UsageError(f"the {name} parameter is given {len(values)} times; give it once")
     return values[0]
 

@@ -1,0 +1,291 @@
+"""A real server on loopback: real clients, hard time limits, workers kept current."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+from tests.conftest import SAMPLE
+from tests.live import LiveServer, cpu_seconds
+
+CH = "https://w3id.org/scidip/id/country/CH"
+NAMES = f"SELECT ?name WHERE {{ <{CH}> <http://schema.org/name> ?name }} ORDER BY ?name"
+CONSTRUCT = "CONSTRUCT { ?s <http://schema.org/name> ?n } WHERE { ?s <http://schema.org/name> ?n }"
+# 21 triples to the 6th power: far more work than the time limit allows.
+HEAVY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+    "?m ?x ?o . ?p ?q ?r }"
+)
+
+
+# SPARQLWrapper and rdflib's SPARQLStore leave their HTTP responses for the garbage collector.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    live = LiveServer(
+        tmp_path_factory.mktemp("live"),
+        [SAMPLE],
+        workers=3,
+        env={"SCIDIP_QUERY_TIMEOUT": "20", "SCIDIP_HEAVY_AFTER": "0.5", "SCIDIP_MAX_HEAVY": "2"},
+    )
+    yield live
+    live.stop()
+
+
+def get(server: LiveServer, query: str, **params: str) -> tuple[int, dict[str, str], bytes]:
+    url = server.url + "/sparql?" + urllib.parse.urlencode({"query": query, **params})
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as err:
+        with err:
+            return err.code, dict(err.headers), err.read()
+
+
+# -- real clients ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
+def test_sparqlwrapper_select(server: LiveServer, fmt: str) -> None:
+    sw = SPARQLWrapper(server.url + "/sparql")
+    sw.setQuery(NAMES)
+    sw.setReturnFormat(fmt)
+    result = sw.query().convert()
+    if fmt == JSON:
+        names = [b["name"]["value"] for b in result["results"]["bindings"]]
+    elif fmt == XML:
+        names = [n.firstChild.data for n in result.getElementsByTagName("literal")]
+    elif fmt == CSV:
+        names = result.decode().split("\r\n")[1:4]
+    else:
+        names = [line.split("@")[0].strip('"') for line in result.decode().split("\n")[1:4]]
+    assert names == ["Suisse", "Switzerland", "瑞士"]
+
+
+@pytest.mark.parametrize("fmt", [JSON, XML])
+def test_sparqlwrapper_ask(server: LiveServer, fmt: str) -> None:
+    sw = SPARQLWrapper(server.url + "/sparql")
+    sw.setQuery(f"ASK {{ <{CH}> a <http://schema.org/Country> }}")
+    sw.setReturnFormat(fmt)
+    result = sw.query().convert()
+    if fmt == JSON:
+        assert result["boolean"] is True
+    else:
+        assert result.getElementsByTagName("boolean")[0].firstChild.data == "true"
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, N3, RDFXML, "json-ld"])
+def test_sparqlwrapper_construct(server: LiveServer, fmt: str) -> None:
+    sw = SPARQLWrapper(server.url + "/sparql")
+    sw.setQuery(CONSTRUCT)
+    sw.setReturnFormat(fmt)
+    result = sw.query().convert()
+    graph = (
+        result
+        if isinstance(result, Graph)
+        else Graph().parse(data=result, format={"json-ld": "json-ld"}.get(fmt, "turtle"))
+    )
+    assert len(graph) == 5
+
+
+def test_sparqlwrapper_post(server: LiveServer) -> None:
+    sw = SPARQLWrapper(server.url + "/sparql")
+    sw.setMethod("POST")
+    sw.setQuery(NAMES)
+    sw.setReturnFormat(JSON)
+    assert len(sw.query().convert()["results"]["bindings"]) == 3
+
+
+def test_rdflib_sparqlstore(server: LiveServer) -> None:
+    store = SPARQLStore(server.url + "/sparql")
+    graph = Graph(store=store)
+    names = sorted(str(row[0]) for row in graph.query(NAMES))
+    assert names == ["Suisse", "Switzerland", "瑞士"]
+    assert (URIRef(CH), None, None) in graph
+
+
+# -- closed to abuse -----------------------------------------------------------------------------
+
+
+class Listener:
+    """A TCP listener on loopback that records whether anyone connects."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.connections = 0
+        self._stop = False
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop = True
+        self._thread.join()
+        self.sock.close()
+
+
+def test_service_load_and_from_make_no_request_and_read_no_file(
+    server: LiveServer, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.ttl"
+    secret.write_text('<http://x/secret> <http://x/p> "do not read me" .\n')
+    listener = Listener()
+    try:
+        attempts = [
+            f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}",
+            f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}",
+            f"PREFIX l: <{listener.url.rsplit('/', 1)[0]}/> "
+            "SELECT * WHERE { sErViCe l:sparql { ?s ?p ?o } }",
+            f"BASE <{listener.url.rsplit('/', 1)[0]}/> SELECT * WHERE {{ SERVICE <sparql> {{}} }}",
+            f"SELECT * FROM <{listener.url}> WHERE {{ ?s ?p ?o }}",
+            f"SELECT * FROM NAMED <{secret.as_uri()}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+            f"SELECT * FROM <{secret.as_uri()}> WHERE {{ ?s ?p ?o }}",
+            f"SELECT * WHERE {{ SERVICE <{secret.as_uri()}> {{ ?s ?p ?o }} }}",
+            "SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }",
+        ]
+        for query in attempts:
+            status, _, body = get(server, query)
+            assert status == 403, (query, body)
+            assert b"do not read me" not in body
+        for update in (f"LOAD <{listener.url}>", f"LOAD <{secret.as_uri()}>"):
+            request = urllib.request.Request(
+                server.url + "/sparql",
+                data=update.encode(),
+                headers={"Content-Type": "application/sparql-update"},
+            )
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=10)
+            assert refused.value.code == 403
+        status, _, body = get(server, NAMES, **{"named-graph-uri": secret.as_uri()})
+        assert status == 403
+        time.sleep(0.5)
+        assert listener.connections == 0
+    finally:
+        listener.close()
+
+
+def test_a_query_of_several_megabytes_gets_413(server: LiveServer) -> None:
+    body = ("SELECT * WHERE { ?s ?p ?o } #" + "x" * 5_000_000).encode()
+    request = urllib.request.Request(
+        server.url + "/sparql", data=body, headers={"Content-Type": "application/sparql-query"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 413
+
+
+def test_a_deeply_nested_query_gets_400_not_a_crash(server: LiveServer) -> None:
+    deep = "SELECT * WHERE " + "{" * 5000 + "?s ?p ?o" + "}" * 5000
+    body = urllib.parse.urlencode({"query": deep}).encode()
+    request = urllib.request.Request(server.url + "/sparql", data=body)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 400
+    assert json.loads(refused.value.read())["error"]["code"] == "limit"
+    assert get(server, NAMES)[0] == 200
+
+
+# -- hard time limits ---------------------------------------------------------------------------
+
+
+def test_an_overrunning_query_is_stopped_and_light_queries_go_on(server: LiveServer) -> None:
+    outcome: dict[str, object] = {}
+
+    def heavy() -> None:
+        started = time.monotonic()
+        outcome["status"], outcome["headers"], outcome["body"] = get(server, HEAVY, timeout="3")
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=heavy)
+    thread.start()
+    time.sleep(0.3)
+    light = []
+    while thread.is_alive():
+        light.append(get(server, NAMES)[0])
+    thread.join()
+    assert outcome["status"] == 503, outcome
+    assert json.loads(outcome["body"])["error"]["code"] == "timeout"  # type: ignore[arg-type]
+    assert light and set(light) == {200}
+    # The worker that ran it is gone and no process goes on burning CPU.
+    time.sleep(1.0)
+    before = {pid: cpu_seconds(pid) for pid in server.workers()}
+    time.sleep(1.0)
+    spent = sum(cpu_seconds(pid) - cpu for pid, cpu in before.items())
+    assert spent < 0.3, f"workers still used {spent:.2f} s of CPU in 1 s"
+    assert len(server.workers()) == 3  # replaced
+    assert get(server, NAMES)[0] == 200
+    metrics = urllib.request.urlopen(server.url + "/-/metrics", timeout=10).read().decode()
+    assert 'scidip_query_events_total{event="timeout"}' in metrics
+
+
+def test_heavy_queries_beyond_the_limit_get_503_with_retry_after(server: LiveServer) -> None:
+    results: list[tuple[int, dict[str, str]]] = []
+
+    def heavy() -> None:
+        status, headers, _ = get(server, HEAVY, timeout="3")
+        results.append((status, headers))
+
+    threads = [threading.Thread(target=heavy) for _ in range(3)]
+    for t in threads:
+        t.start()
+        time.sleep(0.1)
+    for t in threads:
+        t.join()
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [503, 503, 503]
+    busy = [h for s, h in results if h.get("Retry-After")]
+    assert len(busy) == 1  # two heavy slots: the third was turned away at once
+    time.sleep(1.0)
+    assert get(server, NAMES)[0] == 200
+
+
+# -- every worker current ------------------------------------------------------------------------
+
+
+def test_committed_changes_reach_every_worker(server: LiveServer) -> None:
+    import pyoxigraph as ox
+
+    from scidip_graph.store.durable import open_durable
+
+    store = open_durable(server.data_dir)
+    quad = ox.Quad(
+        ox.NamedNode(CH),
+        ox.NamedNode("http://schema.org/name"),
+        ox.Literal("Schweiz", language="de"),
+        ox.NamedNode("https://w3id.org/scidip/graph/two"),
+    )
+    store.commit(added=[quad], author="test", message="German name")
+    for _ in range(12):  # enough requests to meet every worker
+        status, _, body = get(server, NAMES, format="csv")
+        assert status == 200
+        assert "Schweiz" in body.decode()
