@@ -184,3 +184,14 @@ def test_shape_catches_a_former_country_under_a_current_iri(shapes: Graph) -> No
     data.add((iri, SD.iso3166Alpha4, Literal("CSHH")))
     [(focus, _)] = _violations(data, shapes)
     assert focus == str(iri)
+
+
+def test_every_country_the_data_names_is_generated(committed: Dataset) -> None:
+    """Each id:country/... IRI used in any bundled graph is a country of graph:iso3166."""
+    generated = set(committed.graph(ISO3166_GRAPH).subjects(RDF.type, SCHEMA.Country))
+    prefix = str(country_iri("XX"))[:-2]
+    used: set[URIRef] = set()
+    for path in sorted(DEFAULT_DATA_PATH.parent.glob("*.trig")):
+        for quad in Dataset().parse(path, format="trig").quads():
+            used |= {t for t in quad[:3] if isinstance(t, URIRef) and t.startswith(prefix)}
+    assert used - generated == set()
