@@ -75,7 +75,7 @@ def test_construct_as_turtle() -> None:
 def test_query_syntax_error_exits_2_with_position(capsys: pytest.CaptureFixture[str]) -> None:
     code, _ = run("query", "SELECT * WHERE {\n ?s ?p }", "--data", str(SAMPLE))
     assert code == EXIT_USAGE
-    assert "2:9" in capsys.readouterr().err
+    assert "line 2, column 9" in capsys.readouterr().err
 
 
 def test_malformed_file_exits_2_with_file_line_column(
