@@ -7,8 +7,8 @@ Two outputs, both reproducible byte for byte from the installed pycountry:
   ``id:country/{alpha-4}``), names in the six UN languages from pycountry's own gettext
   catalogues; the graph's description (provenance) sits in the file's default-graph block.
 * ``ontology/shapes-iso3166.ttl``: the SHACL shape ``sd:CountryCodesShape``, whose SPARQL
-  constraints check every ``schema:Country`` against an inline table of the ISO 3166 code
-  combinations and check that the IRI ends with the country's code.
+  constraint checks every ``schema:Country`` against a table of the ISO 3166 code
+  combinations written into the query, and that its IRI ends with its code.
 
 The generation time recorded in the graph is pycountry's release date (its calendar version,
 e.g. ``26.2.16`` -> 2026-02-16), never the clock, so re-running gives the same file.
@@ -146,7 +146,7 @@ def _add_former_country(graph: Graph, record: Any) -> None:
 
     Its withdrawn alpha-2/alpha-3/numeric codes are not repeated as ``sd:iso3166Alpha2`` etc.:
     ISO reassigns them (``CS`` was Czechoslovakia, then Serbia and Montenegro), so they would
-    make a code lookup ambiguous. The shape's table still knows them.
+    make a code lookup ambiguous. The shape accepts only the alpha-4 for a former country.
     """
     iri = country_iri(record.alpha_4)
     graph.add((iri, RDF.type, SCHEMA.Country))
