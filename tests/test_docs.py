@@ -18,7 +18,7 @@ def test_readme_opens_with_two_commands() -> None:
     assert len(re.findall(r"```sh\n", head)) == 2
     run, test = _commands()
     assert "\n" not in run and "\n" not in test
-    assert "pip install" in run and "pytest" in test
+    assert "pip install" in run and "scidip-graph serve" in run and "pytest" in test
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -27,6 +27,12 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_readme_query_files_exist() -> None:
-    run = _commands()[0]
-    for path in re.findall(r"queries/[\w-]+\.rq", run):
+    for path in re.findall(r"queries/[\w-]+\.rq", README):
         assert (REPO_ROOT / path).is_file(), path
+
+
+def test_readme_lists_every_setting() -> None:
+    from scidip_graph.settings import describe
+
+    missing = [name for name, _, _ in describe() if f"`{name}`" not in README]
+    assert not missing, f"settings missing from the README: {missing}"
