@@ -121,8 +121,8 @@ def cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_build_countries(args: argparse.Namespace, out: TextIO) -> int:
     from . import countries
 
-    countries.write_countries(Path(args.output))
-    print(f"wrote {args.output}", file=sys.stderr)
+    countries.write_all(Path(args.output), shapes_path=Path(args.shapes_output))
+    print(f"wrote {args.output} and {args.shapes_output}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -147,6 +147,18 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         overrides["allow_invalid"] = True
     serve(Settings.from_env(**overrides))
     return EXIT_OK
+
+
+def countries_data() -> Path:
+    from .paths import DATA_DIR
+
+    return DATA_DIR / "iso3166.trig"
+
+
+def countries_shapes() -> Path:
+    from .paths import ONTOLOGY_DIR
+
+    return ONTOLOGY_DIR / "shapes-iso3166.ttl"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -235,7 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Regenerate data/iso3166.trig and its shapes from pycountry.",
         data=False,
     )
-    p.add_argument("-o", "--output", default="data/iso3166.trig", help="file to write")
+    p.add_argument("-o", "--output", default=str(countries_data()), help="data file to write")
+    p.add_argument("--shapes-output", default=str(countries_shapes()), help="shapes file to write")
     return parser
 
 
