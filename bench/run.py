@@ -1,0 +1,811 @@
+"""Benchmark scidip-graph side by side with Oxigraph server and rdflib-endpoint, in one run.
+
+Usage: ``python bench/run.py --triples 100000 --clients 8 --seconds 10``
+
+Generates the data if missing (bench/generate.py), then starts each server in turn on loopback
+with the same data, and for every query of bench/queries/ probes it once (checking the answer),
+warms up, and runs wrk (N keep-alive connections, fixed duration) against it. Our server is
+measured with its result cache off for the query mix, and with it on for the repeated heavy
+query (plain repeat, and revalidation with If-None-Match). Raw results go to
+bench/results/{size}-{time}.json; BENCHMARKS.md is rewritten from the newest result of each
+size. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+QUERIES = BENCH / "queries"
+RESULTS = BENCH / "results"
+REF_VENV = BENCH / ".venv-ref"
+REPORT = ROOT / "BENCHMARKS.md"
+HOST = "127.0.0.1"
+REF_PACKAGES = ("oxigraph", "rdflib-endpoint[cli]")
+OURS_COMMAND = (
+    "scidip-graph serve --host {host} --port {port} --data-dir {data_dir} "
+    "--source-dir {source_dir} --workers {workers} --no-validate"
+)
+ACCEPT = {"SELECT": "application/sparql-results+json", "CONSTRUCT": "application/n-triples"}
+TARGET_VS_OXIGRAPH = {"light": 0.4, "medium": 0.9, "heavy": 0.9, "repeated": 10.0}
+TARGET_VS_RDFLIB = 10.0
+ASK = "ASK {}"
+
+
+# --- the query mix ---------------------------------------------------------------------------
+
+
+@dataclass
+class Query:
+    """A query of the mix: its header fields and its texts, one per variant."""
+
+    name: str
+    cls: str
+    what: str
+    variants: list[str]
+
+    @property
+    def accept(self) -> str:
+        form = re.search(r"^\s*(SELECT|CONSTRUCT)\b", self.variants[0], re.M | re.I)
+        return ACCEPT[form.group(1).upper() if form else "SELECT"]
+
+
+def header(text: str, name: str) -> str:
+    """A ``# name: value`` header field; continuation lines start with ``#   ``."""
+    match = re.search(rf"^# {name}: (.*(?:\n#   .*)*)", text, re.M)
+    return re.sub(r"\s*\n#\s+", " ", match.group(1)).strip() if match else ""
+
+
+def variants(text: str, samples: dict[str, list[str]], *, most: int = 200) -> list[str]:
+    """The texts of a query with its ``{{placeholders}}`` filled in, every combination once.
+
+    Values come from ``# values NAME: a b c`` header lines, else from the data's samples.
+
+    >>> variants("# values w: a b\\nSELECT * { ?s ?p '{{w}}' }", {})[1].splitlines()[-1]
+    "SELECT * { ?s ?p 'b' }"
+    """
+    values = {m[1]: m[2].split() for m in re.finditer(r"^# values (\w+): (.*)$", text, re.M)}
+    names = sorted(set(re.findall(r"\{\{(\w+)\}\}", text)))
+    lists = [values.get(n) or samples[n] for n in names]
+    count = 1
+    for options in lists:
+        count *= len(options)
+    texts = []
+    for i in range(min(count, most)):
+        filled = text
+        for name, options in zip(names, lists, strict=True):
+            filled = filled.replace("{{" + name + "}}", options[i % len(options)])
+            i //= len(options)
+        texts.append(filled)
+    return texts
+
+
+def load_mix(samples: dict[str, list[str]], only: list[str] | None = None) -> list[Query]:
+    """The queries of bench/queries/, in file name order."""
+    mix = []
+    for path in sorted(QUERIES.glob("*.rq")):
+        text = path.read_text()
+        query = Query(header(text, "name"), header(text, "class"), header(text, "what"), [])
+        if only and query.name not in only:
+            continue
+        query.variants = variants(text, samples)
+        mix.append(query)
+    return mix
+
+
+@dataclass
+class Case:
+    """What one load run sends: a query's variants, by POST or GET, maybe conditional."""
+
+    name: str
+    cls: str
+    variants: list[str]
+    accept: str
+    method: str = "POST"
+    revalidate: bool = False
+
+
+def cases_of(mix: list[Query]) -> tuple[list[Case], list[Case]]:
+    """The query mix by POST, and the repeated heavy query by GET (plain; If-None-Match)."""
+    distinct = [Case(q.name, q.cls, q.variants, q.accept) for q in mix]
+    repeated = []
+    for q in mix:
+        if q.cls == "heavy":
+            one = q.variants[:1]
+            repeated.append(Case(f"{q.name} repeated", "repeated", one, q.accept, "GET"))
+            repeated.append(
+                Case(f"{q.name} revalidated (304)", "repeated", one, q.accept, "GET", True)
+            )
+    return distinct, repeated
+
+
+# --- HTTP: requests, probes and the wrk script ---------------------------------------------
+
+
+@dataclass
+class Reply:
+    """The answer to one probe request."""
+
+    status: int | None
+    seconds: float
+    etag: str | None = None
+    rows: int | None = None
+    error: str = ""
+
+
+def http_parts(case: Case, text: str, path: str) -> tuple[str, dict[str, str], bytes | None]:
+    """(target, headers, body) of a SPARQL protocol request for one variant."""
+    headers = {"Accept": case.accept}
+    if case.method == "GET":
+        return f"{path}?query={quote(text)}", headers, None
+    headers["Content-Type"] = "application/sparql-query"
+    return path, headers, text.encode()
+
+
+def count_rows(body: bytes, accept: str) -> int | None:
+    """Result rows (or triples) of a body, to check that the servers agree."""
+    try:
+        if accept == ACCEPT["CONSTRUCT"]:
+            return sum(1 for line in body.splitlines() if line.strip())
+        data = json.loads(body)
+        return len(data["results"]["bindings"]) if "results" in data else 1
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def send(port: int, case: Case, text: str, path: str, *, timeout: float) -> Reply:
+    """One request, timed; a timeout or a refused connection comes back as ``status=None``."""
+    target, headers, body = http_parts(case, text, path)
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request(case.method, target, body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+    except (TimeoutError, OSError, http.client.HTTPException) as error:
+        return Reply(None, time.perf_counter() - started, error=type(error).__name__)
+    finally:
+        conn.close()
+    seconds = time.perf_counter() - started
+    rows = count_rows(data, case.accept) if response.status == 200 else None
+    return Reply(response.status, seconds, response.getheader("ETag"), rows)
+
+
+def raw_request(
+    method: str, target: str, port: int, headers: dict[str, str], body: bytes | None
+) -> bytes:
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {HOST}:{port}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    if body is not None:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"")
+
+
+def lua_string(data: bytes) -> str:
+    """A Lua string literal holding exactly these bytes (CR LF kept, unlike long brackets)."""
+    safe = (chr(b) if 32 <= b < 127 and b not in b'"\\' else f"\\{b:03d}" for b in data)
+    return '"' + "".join(safe) + '"'
+
+
+WRK_DONE = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK_JSON {"requests": %d, "duration_us": %d, "connect": %d, ' ..
+    '"read": %d, "write": %d, "status": %d, "timeout": %d, "p50_us": %d, "p99_us": %d}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def wrk_script(case: Case, port: int, path: str, extra: dict[str, str]) -> str:
+    """A wrk Lua script sending the case's variants in turn, one prebuilt request each."""
+    built = []
+    for text in case.variants:
+        target, headers, body = http_parts(case, text, path)
+        built.append(lua_string(raw_request(case.method, target, port, headers | extra, body)))
+    return (
+        "local reqs = {\n  " + ",\n  ".join(built) + "\n}\n"
+        "local i = 0\n"
+        "request = function()\n  i = i % #reqs + 1\n  return reqs[i]\nend\n" + WRK_DONE
+    )
+
+
+@dataclass
+class Load:
+    """What wrk measured in one run."""
+
+    requests: int
+    seconds: float
+    errors: int
+    bad_status: int
+    timeouts: int
+    p50_ms: float | None
+    p99_ms: float | None
+
+    @property
+    def rps(self) -> float:
+        """Successful requests per second (wrk counts a 4xx or 5xx as a request)."""
+        good = max(self.requests - self.bad_status, 0)
+        return good / self.seconds if self.seconds else 0.0
+
+
+def run_wrk(script: str, port: int, *, clients: int, seconds: float, timeout: float) -> Load:
+    """Run wrk (one thread: it leaves the CPU to the server) and read its JSON line."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    command = [
+        "wrk", "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s",
+        f"--timeout={max(1, round(timeout))}s", "-s", handle.name, f"http://{HOST}:{port}/",
+    ]  # fmt: skip
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(handle.name)
+    line = next(x for x in out.splitlines() if x.startswith("WRK_JSON "))
+    data = json.loads(line.removeprefix("WRK_JSON "))
+    errors = sum(data[k] for k in ("connect", "read", "write", "status"))
+    done = data["requests"] > 0
+    return Load(
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6,
+        errors=errors,
+        bad_status=data["status"],
+        timeouts=data["timeout"],
+        p50_ms=data["p50_us"] / 1000 if done else None,
+        p99_ms=data["p99_us"] / 1000 if done else None,
+    )
+
+
+# --- the servers -----------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What every server start needs to know."""
+
+    data: Path
+    workers: int
+    logs: Path
+    ours_command: str
+    state: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="scidip-bench-")))
+
+
+@dataclass(frozen=True)
+class ServerKind:
+    """How to start one of the servers compared, and what it is like.
+
+    Attributes:
+        command: the command line for a port (and the context).
+        path: the SPARQL endpoint's path.
+        slow: gets short runs and no warm-up.
+        env: extra environment variables.
+        cacheless_env: for a server with a result cache, the variables that turn it off for
+            the query mix (the repeated heavy query then gets a start of its own, cache on).
+        after_start: loads the data once the server answers (for a server started empty).
+    """
+
+    name: str
+    command: Callable[[int, Context], list[str]]
+    path: str
+    slow: bool = False
+    env: Callable[[Context], dict[str, str]] = lambda ctx: {}
+    cacheless_env: dict[str, str] | None = None
+    after_start: Callable[[int, Context], None] | None = None
+
+
+def ours_command(port: int, ctx: Context) -> list[str]:
+    fields = {
+        "host": HOST,
+        "port": port,
+        "data_dir": ctx.state / "ours",
+        "source_dir": ctx.data / "trig",
+        "workers": ctx.workers,
+    }
+    command = shlex.split(ctx.ours_command.format(**fields))
+    installed = Path(sys.executable).parent / command[0]
+    return [str(installed) if installed.exists() else command[0], *command[1:]]
+
+
+def ours_env(ctx: Context) -> dict[str, str]:
+    # Also read by a stand-in started with gunicorn and create_app() (--ours-command).
+    return {
+        "SCIDIP_DATA_DIR": str(ctx.state / "ours"),
+        "SCIDIP_SOURCE_DIR": str(ctx.data / "trig"),
+        "SCIDIP_VALIDATE": "false",
+        "SCIDIP_WORKERS": str(ctx.workers),
+    }
+
+
+def oxigraph_load(port: int, ctx: Context) -> None:
+    """POST the N-Quads to the in-memory Oxigraph server's graph store."""
+    path = ctx.data / "nquads" / "data.nq"
+    conn = http.client.HTTPConnection(HOST, port, timeout=600)
+    with path.open("rb") as body:
+        headers = {
+            "Content-Type": "application/n-quads",
+            "Content-Length": str(path.stat().st_size),
+        }
+        conn.request("POST", "/store", body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+    conn.close()
+    if response.status not in (200, 201, 204):
+        raise RuntimeError(f"Oxigraph refused the data: HTTP {response.status}")
+
+
+def oxigraph_command(port: int, ctx: Context) -> list[str]:
+    # In memory, like our store; the data is POSTed once it is up (oxigraph_load).
+    oxigraph = str(REF_VENV / "bin" / "oxigraph")
+    return [oxigraph, "serve", "--bind", f"{HOST}:{port}", "--union-default-graph"]
+
+
+def rdflib_endpoint_command(port: int, ctx: Context) -> list[str]:
+    # Its CLI loads files into an rdflib Dataset with default_union=True.
+    data = str(ctx.data / "nquads" / "data.nq")
+    rdflib_endpoint = str(REF_VENV / "bin" / "rdflib-endpoint")
+    return [rdflib_endpoint, "serve", data, "--host", HOST, "--port", str(port)]
+
+
+SERVERS = {
+    "ours": ServerKind(
+        "ours", ours_command, "/sparql", env=ours_env, cacheless_env={"SCIDIP_CACHE_BYTES": "0"}
+    ),
+    "oxigraph": ServerKind("oxigraph", oxigraph_command, "/query", after_start=oxigraph_load),
+    "rdflib-endpoint": ServerKind("rdflib-endpoint", rdflib_endpoint_command, "/", slow=True),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Server:
+    """A server process we started, on its own port; stopped by its process group."""
+
+    def __init__(self, kind: ServerKind, ctx: Context, env: dict[str, str]) -> None:
+        self.kind, self.ctx, self.env = kind, ctx, env
+        self.port = 0
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.timed_out: set[str] = set()  # query texts that passed the client timeout
+
+    def start(self, *, ready_timeout: float = 900) -> None:
+        self.port = free_port()
+        log = (self.ctx.logs / f"{self.kind.name}.log").open("ab")
+        env = os.environ | self.kind.env(self.ctx) | self.env
+        command = self.kind.command(self.port, self.ctx)
+        log.write(f"\n$ {shlex.join(command)}\n".encode())
+        log.flush()
+        self.proc = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+        self.wait_ready(ready_timeout)
+        if self.kind.after_start is not None:
+            self.kind.after_start(self.port, self.ctx)
+
+    def wait_ready(self, timeout: float) -> None:
+        ask = Case("ready", "", [ASK], ACCEPT["SELECT"])
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"{self.kind.name} exited; see {self.ctx.logs}")
+            if send(self.port, ask, ASK, self.kind.path, timeout=5).status == 200:
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.kind.name} was not ready after {timeout:.0f} s")
+
+    def idle(self, timeout: float) -> bool:
+        """Wait until the server answers a trivial query (it has finished what is queued)."""
+        ask = Case("idle", "", [ASK], ACCEPT["SELECT"])
+        return send(self.port, ask, ASK, self.kind.path, timeout=timeout).status == 200
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@contextlib.contextmanager
+def serving(kind: ServerKind, ctx: Context, env: dict[str, str]) -> Iterator[Server]:
+    server = Server(kind, ctx, env)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+@dataclass
+class Options:
+    clients: int
+    seconds: float
+    slow_seconds: float
+    warmup: float
+    timeout: float
+
+
+@dataclass
+class Measurement:
+    """One server on one case: throughput, latency, failures, and the probe's answer.
+
+    ``at_least_seconds`` is set when there is no throughput to report: the probe timed out,
+    or no request finished during the run. Each request then takes at least that long.
+    """
+
+    server: str
+    case: str
+    cls: str
+    rps: float | None = None
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    requests: int = 0
+    seconds: float = 0.0
+    errors: int = 0
+    timeouts: int = 0
+    probe_seconds: float | None = None
+    probe_status: int | None = None
+    rows: int | None = None
+    at_least_seconds: float | None = None
+    note: str = ""
+
+
+def measure(server: Server, case: Case, opts: Options) -> Measurement:
+    """Probe once (restarting the server after a timeout), warm up, then run the load."""
+    result = Measurement(server.kind.name, case.name, case.cls)
+    first = case.variants[0]
+    if first in server.timed_out:
+        return timed_out(result, opts.timeout)
+    probe = send(server.port, case, first, server.kind.path, timeout=opts.timeout)
+    result.probe_seconds, result.probe_status, result.rows = probe.seconds, probe.status, probe.rows
+    if probe.status is None:
+        server.timed_out.add(first)
+        server.restart()  # it may still be computing: start afresh for the next case
+        return timed_out(result, opts.timeout)
+    if probe.status != 200:
+        result.errors, result.note = 1, f"probe answered HTTP {probe.status}"
+        return result
+    extra = {"If-None-Match": probe.etag} if case.revalidate and probe.etag else {}
+    script = wrk_script(case, server.port, server.kind.path, extra)
+    seconds = opts.slow_seconds if server.kind.slow else opts.seconds
+    if opts.warmup and not server.kind.slow:
+        run_wrk(
+            script, server.port, clients=opts.clients, seconds=opts.warmup, timeout=opts.timeout
+        )
+    load = run_wrk(script, server.port, clients=opts.clients, seconds=seconds, timeout=opts.timeout)
+    result.requests, result.seconds = load.requests, load.seconds
+    result.errors, result.timeouts = load.errors, load.timeouts
+    if load.requests:
+        result.rps, result.p50_ms, result.p99_ms = load.rps, load.p50_ms, load.p99_ms
+    else:
+        result.at_least_seconds = probe.seconds
+        result.note = f"none finished in {seconds:g} s; one alone took {probe.seconds:.1f} s"
+    # A server that answers one request at a time may have a queue left to work through.
+    if not server.idle(timeout=max(30.0, probe.seconds * opts.clients * 2)):
+        result.note = "still busy after the run: restarted"
+        server.restart()
+    return result
+
+
+def timed_out(result: Measurement, after: float) -> Measurement:
+    result.timeouts, result.at_least_seconds = 1, after
+    result.note = f"timed out (> {after:g} s)"
+    return result
+
+
+def bench_server(
+    kind: ServerKind, ctx: Context, mix: list[Query], opts: Options
+) -> list[Measurement]:
+    distinct, repeated = cases_of(mix)
+    if kind.cacheless_env is not None:
+        phases = [(kind.cacheless_env, distinct), ({}, repeated)]
+    else:
+        phases = [({}, distinct + repeated)]
+    results: list[Measurement] = []
+    for env, cases in phases:
+        with serving(kind, ctx, env) as server:
+            for case in cases:
+                result = measure(server, case, opts)
+                print(f"  {kind.name:16} {case.name:28} {describe(result)}", file=sys.stderr)
+                results.append(result)
+    return results
+
+
+def describe(m: Measurement) -> str:
+    if m.rps is None:
+        return m.note
+    p50, p99 = m.p50_ms or 0.0, m.p99_ms or 0.0
+    return f"{m.rps:9.1f} req/s  p50 {p50:8.2f} ms  p99 {p99:8.2f} ms  errors {m.errors}"
+
+
+# --- setup -----------------------------------------------------------------------------------
+
+
+def size_label(triples: int) -> str:
+    """
+    >>> size_label(100_000), size_label(1_000_000), size_label(12_345)
+    ('100k', '1M', '12345')
+    """
+    for unit, label in ((1_000_000, "M"), (1000, "k")):
+        if triples % unit == 0:
+            return f"{triples // unit}{label}"
+    return str(triples)
+
+
+def ensure_data(triples: int, seed: int) -> Path:
+    """The generated data folder for this size, generated if missing."""
+    out = BENCH / "data" / size_label(triples)
+    manifest = out / "manifest.json"
+    if manifest.exists():
+        known = json.loads(manifest.read_text())
+        if (known["target_triples"], known["seed"]) == (triples, seed):
+            return out
+    shutil.rmtree(out, ignore_errors=True)
+    command = [sys.executable, str(BENCH / "generate.py"), f"--triples={triples}"]
+    subprocess.run([*command, f"--out={out}", f"--seed={seed}"], check=True)
+    return out
+
+
+def ensure_reference_servers() -> None:
+    """Install Oxigraph server and rdflib-endpoint into bench/.venv-ref if missing."""
+    if all((REF_VENV / "bin" / tool).exists() for tool in ("oxigraph", "rdflib-endpoint")):
+        return
+    subprocess.run([sys.executable, "-m", "venv", str(REF_VENV)], check=True)
+    pip = [str(REF_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, *REF_PACKAGES], check=True)
+
+
+def machine() -> dict[str, Any]:
+    """CPU, cores, memory, OS, and the versions of everything measured."""
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    cpu = re.search(r"^model name\s*:\s*(.*)$", cpuinfo, re.M)
+    mem = re.search(r"^MemTotal:\s*(\d+) kB", meminfo, re.M)
+    return {
+        "cpu": cpu.group(1) if cpu else platform.processor(),
+        "cores": os.cpu_count(),
+        "memory_gib": round(int(mem.group(1)) / 2**20, 1) if mem else None,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "packages": versions(sys.executable, ("scidip-graph", "pyoxigraph", "flask", "gunicorn")),
+        "reference_packages": versions(
+            str(REF_VENV / "bin" / "python"), ("oxigraph", "rdflib-endpoint", "rdflib", "uvicorn")
+        ),
+        "wrk": wrk_version(),
+    }
+
+
+def versions(python: str, packages: tuple[str, ...]) -> dict[str, str]:
+    code = (
+        "import importlib.metadata as m, json, sys\n"
+        "print(json.dumps({p: m.version(p) for p in sys.argv[1:]}))"
+    )
+    out = subprocess.run([python, "-c", code, *packages], capture_output=True, text=True)
+    return dict(json.loads(out.stdout)) if out.returncode == 0 else {}
+
+
+def wrk_version() -> str:
+    out = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    return (out.stdout or out.stderr).split(" Copyright")[0].strip()
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def newest_results() -> list[dict[str, Any]]:
+    """The newest raw result of each data size, smallest size first."""
+    newest: dict[str, Path] = {}
+    for path in sorted(RESULTS.glob("*.json")):
+        newest[path.stem.rsplit("-", 2)[0]] = path
+    runs = [json.loads(p.read_text()) for p in newest.values()]
+    return sorted(runs, key=lambda run: run["triples"])
+
+
+def ratio(ours: dict[str, Any] | None, other: dict[str, Any] | None, target: float) -> str:
+    """``ours / other`` with the target and whether it is met; a timeout gives a lower bound."""
+    if ours is None or other is None or not ours.get("rps"):
+        return "n/a"
+    if other["at_least_seconds"]:  # one request at a time: fewer than 1 / that a second
+        bound = ours["rps"] * other["at_least_seconds"]
+        return f"> {bound:,.0f}x (≥ {target:g}x: {met(bound >= target)})"
+    if not other["rps"]:
+        return "n/a"
+    value = ours["rps"] / other["rps"]
+    return f"{value:,.2f}x (≥ {target:g}x: {met(value >= target)})"
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def rps_cell(m: dict[str, Any] | None) -> str:
+    if m is None:
+        return "-"
+    if m["rps"] is None:
+        return (
+            f"< {1 / m['at_least_seconds']:.2g} ({m['note']})"
+            if m["at_least_seconds"]
+            else m["note"]
+        )
+    text = f"{m['rps']:,.1f}"
+    if m["errors"] or m["timeouts"]:
+        text += f" ({m['errors']} errors, {m['timeouts']} timeouts)"
+    return text
+
+
+def latency_cell(m: dict[str, Any] | None) -> str:
+    if m is None or m["p50_ms"] is None:
+        return "-"
+    return f"{m['p50_ms']:,.2f} / {m['p99_ms']:,.2f}"
+
+
+def size_section(run: dict[str, Any]) -> list[str]:
+    by = {(m["server"], m["case"]): m for m in run["results"]}
+    cases = list(dict.fromkeys(m["case"] for m in run["results"]))
+    classes = {m["case"]: m["cls"] for m in run["results"]}
+    o = run["options"]
+    lines = [
+        f"## {run['size']} triples ({run['quads']:,} quads), {o['clients']} clients",
+        "",
+        f"{run['date']}. {o['seconds']:g} s per query after a {o['warmup']:g} s warm-up "
+        f"(rdflib-endpoint: {o['slow_seconds']:g} s, no warm-up); client timeout "
+        f"{o['timeout']:g} s. Rerun: `{run['command']}`",
+        "",
+        "| query | class | ours req/s | Oxigraph req/s | rdflib-endpoint req/s "
+        "| ours / Oxigraph | ours / rdflib-endpoint |",
+        "| --- | --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for case in cases:
+        ours, ox, rdf = (by.get((s, case)) for s in SERVERS)
+        target = TARGET_VS_OXIGRAPH.get(classes[case], 0.9)
+        rdf_ratio = ratio(ours, rdf, TARGET_VS_RDFLIB) if classes[case] != "repeated" else "-"
+        lines.append(
+            f"| {case} | {classes[case]} | {rps_cell(ours)} | {rps_cell(ox)} | {rps_cell(rdf)} "
+            f"| {ratio(ours, ox, target)} | {rdf_ratio} |"
+        )
+    lines += [
+        "",
+        "Latency p50 / p99 in ms, and the rows each server returned for the first variant "
+        "(they should agree):",
+        "",
+        "| query | ours | Oxigraph | rdflib-endpoint | rows (ours, Oxigraph, rdflib-endpoint) |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for case in cases:
+        ms = [by.get((s, case)) for s in SERVERS]
+        rows = ", ".join("-" if m is None or m["rows"] is None else str(m["rows"]) for m in ms)
+        cells = " | ".join(latency_cell(m) for m in ms)
+        lines.append(f"| {case} | {cells} | {rows} |")
+    return [*lines, ""]
+
+
+def write_report(runs: list[dict[str, Any]]) -> None:
+    if not runs:
+        return
+    m = runs[-1]["machine"]
+    packages = ", ".join(
+        f"{k} {v}" for k, v in {**m["packages"], **m["reference_packages"]}.items()
+    )
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `bench/run.py` (see bench/README.md for what it does and how to read it). "
+        "Each size below was measured in one run, the three servers one after the other on "
+        "the same machine and data. Throughput is successful requests per second; the ratios "
+        "are ours / theirs, against the targets: light queries ≥ 0.4x Oxigraph, medium and "
+        "heavy ≥ 0.9x, the repeated heavy query ≥ 10x (result cache / 304), and ≥ 10x "
+        "rdflib-endpoint on every query.",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {m['cpu']}, {m['cores']} cores; memory {m['memory_gib']} GiB; {m['os']}",
+        f"- Python {m['python']}; {packages}",
+        f"- load generator: {m['wrk']}, one thread",
+        "",
+    ]
+    for run in runs:
+        lines += size_section(run)
+    REPORT.write_text("\n".join(lines))
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add = parser.add_argument
+    add("--triples", type=int, default=100_000, help="data size (default 100000)")
+    add("--clients", type=int, default=8, help="concurrent connections (default 8)")
+    add("--seconds", type=float, default=10, help="load per query and server (default 10)")
+    add("--slow-seconds", type=float, default=5, help="the same for rdflib-endpoint (default 5)")
+    add("--warmup", type=float, default=2, help="warm-up per query (default 2; 0: none)")
+    add("--timeout", type=float, default=30, help="client timeout of a probe (default 30)")
+    add("--workers", type=int, default=os.cpu_count() or 2, help="our server's workers")
+    add("--servers", default=",".join(SERVERS), help="comma-separated, of: " + ", ".join(SERVERS))
+    add("--queries", default="", help="comma-separated query names (default: all)")
+    add("--seed", type=int, default=42, help="data generator seed (default 42)")
+    add("--ours-command", default=OURS_COMMAND, help="our server's command line template")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("wrk is needed: apt-get install -y wrk", file=sys.stderr)
+        return 2
+    unknown = set(args.servers.split(",")) - set(SERVERS)
+    if unknown:
+        print(f"unknown servers {sorted(unknown)}; known: {', '.join(SERVERS)}", file=sys.stderr)
+        return 2
+    data = ensure_data(args.triples, args.seed)
+    ensure_reference_servers()
+    manifest = json.loads((data / "manifest.json").read_text())
+    mix = load_mix(manifest["samples"], [q for q in args.queries.split(",") if q])
+    RESULTS.mkdir(exist_ok=True)
+    ctx = Context(data, args.workers, RESULTS / "logs", args.ours_command)
+    ctx.logs.mkdir(exist_ok=True)
+    opts = Options(args.clients, args.seconds, args.slow_seconds, args.warmup, args.timeout)
+    started = datetime.now(UTC)
+    results = []
+    try:
+        for name in args.servers.split(","):
+            print(f"{name}:", file=sys.stderr)
+            results += bench_server(SERVERS[name], ctx, mix, opts)
+    finally:
+        shutil.rmtree(ctx.state, ignore_errors=True)
+    run = {
+        "size": size_label(args.triples),
+        "triples": args.triples,
+        "quads": manifest["triples"],
+        "date": started.strftime("%Y-%m-%d %H:%M UTC"),
+        "command": shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
+        "options": asdict(opts) | {"workers": args.workers},
+        "machine": machine(),
+        "results": [asdict(r) for r in results],
+    }
+    stamp = started.strftime("%Y%m%d-%H%M%S")
+    (RESULTS / f"{run['size']}-{stamp}.json").write_text(json.dumps(run, indent=2) + "\n")
+    write_report(newest_results())
+    print(f"wrote {REPORT.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
