@@ -19,8 +19,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
-           60)
+BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 
 
 class Metrics:
@@ -34,13 +33,22 @@ class Metrics:
         registry = None if self._shared else CollectorRegistry()
         kwargs = {"registry": registry} if registry is not None else {}
         self._registry = registry
-        self.requests = Counter("scidip_http_requests", "HTTP requests answered.",
-                                ["route", "status"], **kwargs)
-        self.latency = Histogram("scidip_http_request_seconds", "Time to answer a request.",
-                                 ["route"], buckets=BUCKETS, **kwargs)
-        self.events = Counter("scidip_query_events",
-                              "Query events: timeout, rejected, cache_hit, capped, busy.",
-                              ["event"], **kwargs)
+        self.requests = Counter(
+            "scidip_http_requests", "HTTP requests answered.", ["route", "status"], **kwargs
+        )
+        self.latency = Histogram(
+            "scidip_http_request_seconds",
+            "Time to answer a request.",
+            ["route"],
+            buckets=BUCKETS,
+            **kwargs,
+        )
+        self.events = Counter(
+            "scidip_query_events",
+            "Query events: timeout, rejected, cache_hit, capped, busy.",
+            ["event"],
+            **kwargs,
+        )
 
     def observe(self, route: str, status: int, seconds: float) -> None:
         """Count one answered request."""

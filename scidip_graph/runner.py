@@ -103,8 +103,17 @@ class Runner:
         self.doomed = False
         self._lock = threading.Lock()
 
-    def run(self, job: Callable[[], T], *, timeout: float) -> T:
+    def run(
+        self,
+        job: Callable[[], T],
+        *,
+        timeout: float,
+        on_expire: Callable[[ScidipError], Any] | None = None,
+    ) -> T:
         """Run ``job`` and return its result, or raise when ``timeout`` seconds pass.
+
+        ``on_expire`` is accepted for the same signature as the watchdog runner; this runner
+        raises instead.
 
         Raises:
             QueryTimeoutError: the job overran; it is left running and the runner is doomed.

@@ -18,8 +18,9 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from .runner import HeavySlots, Runner
+from .runner import HeavySlots
 from .settings import Settings
+from .watchdog import WatchdogRunner
 
 log = logging.getLogger("scidip_graph.server")
 
@@ -82,7 +83,9 @@ def build_app(settings: Settings) -> Any:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     from .web import create_app
 
-    runner = Runner(heavy_after=settings.heavy_after, heavy_slots=HeavySlots(settings.heavy_limit))
+    runner = WatchdogRunner(
+        heavy_after=settings.heavy_after, heavy_slots=HeavySlots(settings.heavy_limit)
+    )
     app = create_app(settings, runner=runner, on_doomed=_stop_worker)
     store = app.extensions["scidip"]["store"]
     log.info(

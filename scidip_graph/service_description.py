@@ -19,9 +19,18 @@ FORMATS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                  "SPARQL_Results_TSV", "Turtle", "JSON-LD", "N-Triples", "RDF_XML", "TriG",
-                  "N-Quads")
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "JSON-LD",
+    "N-Triples",
+    "RDF_XML",
+    "TriG",
+    "N-Quads",
+)
 PREFIXES = {"sds": SDS, "formats": FORMATS, "void": str(VOID), "sd": str(SD)}
 
 
@@ -68,8 +77,12 @@ def _triples(store: Store, settings: Settings, endpoint: str) -> Iterator[ox.Tri
     yield ox.Triple(default, RDF_TYPE, _n(SDS + "Graph"))
     union = store.query("SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
     yield ox.Triple(default, _n(str(VOID.triples)), next(iter(union))["n"])
-    counts = {row["g"].value: row["n"] for row in store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    counts = {
+        row["g"].value: row["n"]
+        for row in store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+    }
     for graph in store.graph_names():
         named = ox.BlankNode()
         yield ox.Triple(dataset, _n(SDS + "namedGraph"), named)
@@ -78,5 +91,8 @@ def _triples(store: Store, settings: Settings, endpoint: str) -> Iterator[ox.Tri
         described = ox.BlankNode()
         yield ox.Triple(named, _n(SDS + "graph"), described)
         yield ox.Triple(described, RDF_TYPE, _n(SDS + "Graph"))
-        yield ox.Triple(described, _n(str(VOID.triples)),
-                        counts.get(graph, ox.Literal("0", datatype=_n(XSD + "integer"))))
+        yield ox.Triple(
+            described,
+            _n(str(VOID.triples)),
+            counts.get(graph, ox.Literal("0", datatype=_n(XSD + "integer"))),
+        )

@@ -25,6 +25,7 @@ from .protocol import Operation, ProtocolRequest, parse_request
 from .runner import Runner
 from .settings import Settings
 from .store import Store
+from .watchdog import WatchdogRunner
 from .writers import write_result
 
 CHUNK = 64 * 1024
@@ -76,7 +77,7 @@ class SparqlService:
         store: Store,
         settings: Settings,
         *,
-        runner: Runner | None = None,
+        runner: Runner | WatchdogRunner | None = None,
         cache: ResultCache | None = None,
         on_event: Callable[[str], None] | None = None,
     ) -> None:
@@ -150,8 +151,12 @@ class SparqlService:
         accept: str | None = None,
         if_none_match: str | None = None,
         authorization: str | None = None,
+        on_expire: Callable[[ScidipError], Any] | None = None,
     ) -> tuple[Response, Outcome]:
         """Answer an operation (from :meth:`operation`).
+
+        ``on_expire`` answers the client when the time limit passes while the query runs on
+        the request thread (the pre-fork server's watchdog, see :mod:`scidip_graph.watchdog`).
 
         Raises:
             ScidipError: for every refusal; the caller turns it into the JSON error shape.
@@ -168,6 +173,7 @@ class SparqlService:
             if_none_match=if_none_match,
             conditional=method in ("GET", "HEAD"),
             head=method == "HEAD",
+            on_expire=on_expire,
         )
 
     def query(
@@ -179,6 +185,7 @@ class SparqlService:
         if_none_match: str | None,
         conditional: bool,
         head: bool = False,
+        on_expire: Callable[[ScidipError], Any] | None = None,
     ) -> tuple[Response, Outcome]:
         """Run a checked query and build its response (ETag, cache, time limit, row cap)."""
         fmt = negotiate(_KIND_OF_FORM.get(info.form or "SELECT", "results"), accept, op.format)
@@ -197,7 +204,9 @@ class SparqlService:
             return self._ok(fmt, headers, body, outcome, head), outcome
         timeout = min(op.timeout or self.settings.query_timeout, self.settings.query_timeout)
         started = time.perf_counter()
-        spool = self.runner.run(lambda: self._evaluate(op, info, fmt, outcome), timeout=timeout)
+        spool = self.runner.run(
+            lambda: self._evaluate(op, info, fmt, outcome), timeout=timeout, on_expire=on_expire
+        )
         outcome.seconds = time.perf_counter() - started
         if outcome.capped:
             self.on_event("capped")

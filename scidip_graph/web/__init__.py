@@ -19,6 +19,7 @@ from ..runner import Runner
 from ..settings import Settings
 from ..sparql import SparqlService
 from ..store import Store
+from ..watchdog import WatchdogRunner
 from .errors import register_error_handlers
 from .fastpath import SparqlEndpoint
 
@@ -29,7 +30,7 @@ def create_app(
     settings: Settings | None = None,
     store: Store | None = None,
     *,
-    runner: Runner | None = None,
+    runner: Runner | WatchdogRunner | None = None,
     on_doomed: Any = None,
 ) -> Flask:
     """Build the app.

@@ -7,6 +7,7 @@ Everything else, and the HTML query page of a bare GET from a browser, goes to F
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -96,6 +97,7 @@ class SparqlEndpoint:
                         accept=environ.get("HTTP_ACCEPT"),
                         if_none_match=environ.get("HTTP_IF_NONE_MATCH"),
                         authorization=environ.get("HTTP_AUTHORIZATION"),
+                        on_expire=self._expirer(environ, path, started, op.text),
                     )
         except ScidipError as err:
             self.service.on_event(_event_of(err))
@@ -133,6 +135,41 @@ class SparqlEndpoint:
         if isinstance(body, bytes):
             body = [body]
         return _Body(body, response.on_close)
+
+    def _expirer(
+        self, environ: dict[str, Any], path: str, started: float, query_text: str
+    ) -> Callable[[ScidipError], None] | None:
+        """For a pre-forked worker: answer an overrun on the raw socket, then stop."""
+        sock = environ.get("gunicorn.socket")
+        if sock is None or self.on_doomed is None:
+            return None
+        on_doomed = self.on_doomed
+
+        def expire(err: ScidipError) -> None:
+            status, headers, body = scidip_error(err)
+            if self.cors:
+                headers.append(("Access-Control-Allow-Origin", self.cors))
+            headers += [("Content-Length", str(len(body))), ("Connection", "close")]
+            head = f"HTTP/1.1 {_STATUS.get(status, status)}\r\n" + "".join(
+                f"{name}: {value}\r\n" for name, value in headers
+            )
+            with contextlib.suppress(OSError):  # a client gone: the worker stops all the same
+                sock.sendall(head.encode("latin-1") + b"\r\n" + body)
+            self.service.on_event(_event_of(err))
+            seconds = time.perf_counter() - started
+            if self.observe is not None:
+                self.observe(path, status, seconds)
+            access_log.info(
+                '%s %s %d %.1fms q="%s"',
+                environ["REQUEST_METHOD"],
+                path,
+                status,
+                seconds * 1000,
+                _shorten(query_text, self.log_chars),
+            )
+            on_doomed()
+
+        return expire
 
     def describe(self, environ: dict[str, Any], req: ProtocolRequest) -> Response:
         """The service description, negotiated like any RDF answer."""
