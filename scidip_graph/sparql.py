@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from tempfile import SpooledTemporaryFile
 from typing import Any, BinaryIO
 
 from .cache import ResultCache
@@ -211,12 +210,10 @@ class SparqlService:
         if outcome.capped:
             self.on_event("capped")
         if self.cache is not None and outcome.seconds >= self.settings.cache_min_seconds:
-            spool.seek(0)
-            self.cache.put(key, spool.read(), {"rows": outcome.rows, "capped": outcome.capped})
-        spool.seek(0)
+            self.cache.put(key, spool.getvalue(), {"rows": outcome.rows, "capped": outcome.capped})
         return self._ok(fmt, headers, spool, outcome, head), outcome
 
-    def _evaluate(self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome) -> BinaryIO:
+    def _evaluate(self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome) -> Spool:
         own_dataset = bool(info.from_graphs or info.from_named_graphs)
         result = self.store.query(
             op.text,
@@ -224,9 +221,13 @@ class SparqlService:
             named_graphs=op.named_graphs,
             union_default=not own_dataset,
         )
-        # Closed by _chunks once sent (it outlives this function).
-        spool: BinaryIO = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # type: ignore[assignment]  # noqa: SIM115
-        report = write_result(result, fmt, spool, max_rows=self.settings.max_rows)
+        spool = Spool(SPOOL_BYTES)
+        try:
+            report = write_result(result, fmt, spool, max_rows=self.settings.max_rows)  # type: ignore[arg-type]
+        finally:
+            # pyoxigraph results must be dropped on the thread that made them, not later by a
+            # traceback on the request thread.
+            result = None
         outcome.rows, outcome.capped = report.rows, report.capped
         return spool
 
@@ -234,7 +235,7 @@ class SparqlService:
         self,
         fmt: Format,
         headers: list[tuple[str, str]],
-        body: bytes | BinaryIO,
+        body: bytes | Spool,
         outcome: Outcome,
         head: bool,
     ) -> Response:
@@ -248,13 +249,11 @@ class SparqlService:
         if isinstance(body, bytes):
             headers.append(("Content-Length", str(len(body))))
             return Response(200, headers, b"" if head else body)
-        size = body.seek(0, io.SEEK_END)
-        body.seek(0)
-        headers.append(("Content-Length", str(size)))
+        headers.append(("Content-Length", str(body.size)))
         if head:
             body.close()
             return Response(200, headers, b"")
-        return Response(200, headers, _chunks(body))
+        return Response(200, headers, body.chunks())
 
 
 class _NotImplemented(ScidipError):
@@ -269,12 +268,65 @@ def content_type(fmt: Format) -> str:
     return fmt.media_type
 
 
-def _chunks(spool: BinaryIO) -> Iterator[bytes]:
-    try:
-        while chunk := spool.read(CHUNK):
-            yield chunk
-    finally:
-        spool.close()
+class Spool:
+    """A response body: kept in memory, moved to a temporary file past ``limit`` bytes.
+
+    Lighter than :class:`tempfile.SpooledTemporaryFile` for the many small results (one list
+    append per write), and bounded in memory for the few large ones.
+
+    >>> spool = Spool(limit=4)
+    >>> _ = spool.write(b"abc"); _ = spool.write(b"def")
+    >>> spool.size, spool.getvalue(), list(spool.chunks())
+    (6, b'abcdef', [b'abcdef'])
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self._parts: list[bytes] = []
+        self._file: BinaryIO | None = None
+
+    def write(self, data: bytes) -> int:
+        """Append bytes (the file-like interface writers and pyoxigraph use)."""
+        if self._file is not None:
+            self._file.write(data)
+        else:
+            self._parts.append(bytes(data))
+            if self.size + len(data) > self.limit:
+                self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+                self._file.write(b"".join(self._parts))
+                self._parts = []
+        self.size += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush (writers call it)."""
+
+    def getvalue(self) -> bytes:
+        """The whole body."""
+        if self._file is None:
+            return b"".join(self._parts)
+        self._file.seek(0)
+        return self._file.read()
+
+    def chunks(self) -> Iterator[bytes]:
+        """The body in chunks, then closed (for a streaming response)."""
+        try:
+            if self._file is None:
+                yield b"".join(self._parts)
+            else:
+                self._file.seek(0)
+                while chunk := self._file.read(CHUNK):
+                    yield chunk
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Free the memory or the temporary file."""
+        self._parts = []
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 def _etag_matches(header: str, etag: str) -> bool:

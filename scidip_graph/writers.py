@@ -16,9 +16,9 @@ serialisers (JSON-LD through the project's compact writer), capped the same way.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _quote  # C-accelerated
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -109,39 +109,49 @@ def _write_triples(
 # --- SPARQL 1.1 Query Results JSON ---------------------------------------------------------
 
 
-def _json_term(term: Any) -> dict[str, Any]:
+def _json_term(term: Any) -> str:
+    """One RDF term as SPARQL JSON text, built from C-escaped strings (this is the hot path)."""
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
+        return '{"type":"uri","value":' + _quote(term.value) + "}"
     if isinstance(term, ox.Literal):
+        value = _quote(term.value)
         if term.language:
-            return {"type": "literal", "value": term.value, "xml:lang": term.language}
-        if term.datatype.value == XSD_STRING:
-            return {"type": "literal", "value": term.value}
-        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+            return (
+                '{"type":"literal","value":' + value + ',"xml:lang":' + _quote(term.language) + "}"
+            )
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return '{"type":"literal","value":' + value + "}"
+        return '{"type":"literal","value":' + value + ',"datatype":' + _quote(datatype) + "}"
     if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    return {
-        "type": "triple",
-        "value": {
-            "subject": _json_term(term.subject),
-            "predicate": _json_term(term.predicate),
-            "object": _json_term(term.object),
-        },
-    }
+        return '{"type":"bnode","value":' + _quote(term.value) + "}"
+    return (
+        '{"type":"triple","value":{"subject":'
+        + _json_term(term.subject)
+        + ',"predicate":'
+        + _json_term(term.predicate)
+        + ',"object":'
+        + _json_term(term.object)
+        + "}}"
+    )
 
 
 def _write_json(variables: list[str], solutions: Any, out: BinaryIO) -> None:
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    out.write(b'{"head":{"vars":' + dumps(variables).encode() + b'},"results":{"bindings":[')
-    first = True
+    keys = [(name, _quote(name) + ":") for name in variables]
+    out.write(
+        b'{"head":{"vars":['
+        + ",".join(_quote(v) for v, _ in keys).encode()
+        + b']},"results":{"bindings":['
+    )
+    separator = ""
     for solution in solutions:
-        row = {}
-        for name in variables:
+        fields = []
+        for name, key in keys:
             term = solution[name]
             if term is not None:
-                row[name] = _json_term(term)
-        out.write((b"" if first else b",\n") + dumps(row).encode())
-        first = False
+                fields.append(key + _json_term(term))
+        out.write((separator + "{" + ",".join(fields) + "}").encode())
+        separator = ",\n"
     out.write(b"]}}\n")
 
 
