@@ -78,22 +78,24 @@ def header(text: str, name: str) -> str:
 
 
 def variants(text: str, samples: dict[str, list[str]], *, most: int = 200) -> list[str]:
-    """The texts of a query with its ``{{placeholders}}`` filled in, every combination once.
+    """The texts of a query with its ``{{placeholders}}`` filled in, every combination once,
+    without the comment header.
 
     Values come from ``# values NAME: a b c`` header lines, else from the data's samples.
 
-    >>> variants("# values w: a b\\nSELECT * { ?s ?p '{{w}}' }", {})[1].splitlines()[-1]
-    "SELECT * { ?s ?p 'b' }"
+    >>> variants("# values w: a b\\nSELECT * { ?s ?p '{{w}}' }", {})
+    ["SELECT * { ?s ?p 'a' }", "SELECT * { ?s ?p 'b' }"]
     """
     values = {m[1]: m[2].split() for m in re.finditer(r"^# values (\w+): (.*)$", text, re.M)}
     names = sorted(set(re.findall(r"\{\{(\w+)\}\}", text)))
+    body = re.sub(r"\A(#.*\n)+", "", text)
     lists = [values.get(n) or samples[n] for n in names]
     count = 1
     for options in lists:
         count *= len(options)
     texts = []
     for i in range(min(count, most)):
-        filled = text
+        filled = body
         for name, options in zip(names, lists, strict=True):
             filled = filled.replace("{{" + name + "}}", options[i % len(options)])
             i //= len(options)
@@ -246,8 +248,11 @@ class Load:
 
     @property
     def rps(self) -> float:
-        """Successful requests per second (wrk counts a 4xx or 5xx as a request)."""
-        good = max(self.requests - self.bad_status, 0)
+        """Requests answered in time and without error, per second.
+
+        wrk counts a 4xx or 5xx, and an answer that came after its timeout, as requests.
+        """
+        good = max(self.requests - self.bad_status - self.timeouts, 0)
         return good / self.seconds if self.seconds else 0.0
 
 
@@ -403,25 +408,22 @@ class Server:
         self.proc = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
         )
-        self.wait_ready(ready_timeout)
+        if not self.answers(ready_timeout):
+            raise RuntimeError(f"{self.kind.name} was not ready after {ready_timeout:.0f} s")
         if self.kind.after_start is not None:
             self.kind.after_start(self.port, self.ctx)
 
-    def wait_ready(self, timeout: float) -> None:
-        ask = Case("ready", "", [ASK], ACCEPT["SELECT"])
+    def answers(self, timeout: float) -> bool:
+        """Wait until the server answers a trivial query: it is up, and through its queue."""
+        ask = Case("ask", "", [ASK], ACCEPT["SELECT"])
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"{self.kind.name} exited; see {self.ctx.logs}")
             if send(self.port, ask, ASK, self.kind.path, timeout=5).status == 200:
-                return
+                return True
             time.sleep(0.2)
-        raise RuntimeError(f"{self.kind.name} was not ready after {timeout:.0f} s")
-
-    def idle(self, timeout: float) -> bool:
-        """Wait until the server answers a trivial query (it has finished what is queued)."""
-        ask = Case("idle", "", [ASK], ACCEPT["SELECT"])
-        return send(self.port, ask, ASK, self.kind.path, timeout=timeout).status == 200
+        return False
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
@@ -518,7 +520,7 @@ def measure(server: Server, case: Case, opts: Options) -> Measurement:
         result.at_least_seconds = probe.seconds
         result.note = f"none finished in {seconds:g} s; one alone took {probe.seconds:.1f} s"
     # A server that answers one request at a time may have a queue left to work through.
-    if not server.idle(timeout=max(30.0, probe.seconds * opts.clients * 2)):
+    if not server.answers(timeout=max(30.0, probe.seconds * opts.clients * 2)):
         result.note = "still busy after the run: restarted"
         server.restart()
     return result
@@ -630,12 +632,13 @@ def wrk_version() -> str:
 
 
 def newest_results() -> list[dict[str, Any]]:
-    """The newest raw result of each data size, smallest size first."""
-    newest: dict[str, Path] = {}
+    """The newest complete run (every server, every query) of each data size, smallest first."""
+    newest: dict[str, dict[str, Any]] = {}
     for path in sorted(RESULTS.glob("*.json")):
-        newest[path.stem.rsplit("-", 2)[0]] = path
-    runs = [json.loads(p.read_text()) for p in newest.values()]
-    return sorted(runs, key=lambda run: run["triples"])
+        run = json.loads(path.read_text())
+        if run.get("complete"):
+            newest[run["size"]] = run
+    return sorted(newest.values(), key=lambda run: run["triples"])
 
 
 def ratio(ours: dict[str, Any] | None, other: dict[str, Any] | None, target: float) -> str:
@@ -686,7 +689,8 @@ def size_section(run: dict[str, Any]) -> list[str]:
         "",
         f"{run['date']}. {o['seconds']:g} s per query after a {o['warmup']:g} s warm-up "
         f"(rdflib-endpoint: {o['slow_seconds']:g} s, no warm-up); client timeout "
-        f"{o['timeout']:g} s. Rerun: `{run['command']}`",
+        f"{o['timeout']:g} s; ours with {o['workers']} workers, its result cache off except for "
+        f"the repeated heavy query. Rerun: `{run['command']}`",
         "",
         "| query | class | ours req/s | Oxigraph req/s | rdflib-endpoint req/s "
         "| ours / Oxigraph | ours / rdflib-endpoint |",
@@ -795,6 +799,7 @@ def main(argv: list[str] | None = None) -> int:
         "triples": args.triples,
         "quads": manifest["triples"],
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
+        "complete": args.servers == ",".join(SERVERS) and not args.queries,
         "command": shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
         "options": asdict(opts) | {"workers": args.workers},
         "machine": machine(),

@@ -120,7 +120,7 @@ def test_stats_counts_graphs_and_classes() -> None:
     assert stats["graphs"] == {
         "": 3,
         "https://w3id.org/scidip/graph/one": 12,
-        "https://w3id.org/scidip/graph/two": 6,
+        "https://w3id.org/scidip/graph/two": 7,
     }
     assert stats["classes"]["http://schema.org/Country"] == 1
 

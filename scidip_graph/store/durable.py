@@ -161,9 +161,8 @@ class DurableStore(OxigraphStore):
         return Changeset(cursor.lastrowid, at, author, message, added, removed)
 
     def _apply(self, changeset: Changeset) -> None:
-        for quad in changeset.removed:
-            self._store.remove(quad)
-        self._store.extend(changeset.added)
+        self.remove(changeset.removed)
+        self.add(changeset.added)
         self._head = changeset.id
         self._changed(str(changeset.id).encode())
 
@@ -174,7 +173,7 @@ class DurableStore(OxigraphStore):
         path = self.data_dir / f"snapshot-{self._head}.nq"
         tmp = path.with_suffix(".tmp")
         with tmp.open("wb") as handle:
-            ox.serialize(self._store, handle, format=ox.RdfFormat.N_QUADS)
+            ox.serialize(self.quads(), handle, format=ox.RdfFormat.N_QUADS)
         os.replace(tmp, path)
         self.set_meta("snapshot", path.name)
         self.set_meta("snapshot_head", str(self._head))
@@ -182,7 +181,7 @@ class DurableStore(OxigraphStore):
 
     def rebuild(self, quads: Iterable[ox.Quad], *, source_digest: str) -> Path:
         """Replace the whole dataset by the source data's quads and snapshot it."""
-        self._store.clear()
+        self.clear()
         self.add(quads)
         self._base = source_digest[:12]
         self.set_meta("source_digest", source_digest)
@@ -193,7 +192,7 @@ class DurableStore(OxigraphStore):
         name = self.meta("snapshot")
         if name is None:
             return
-        self._store.load(path=str(self.data_dir / name), format=ox.RdfFormat.N_QUADS)
+        self.add(ox.parse(path=str(self.data_dir / name), format=ox.RdfFormat.N_QUADS))
         self._head = int(self.meta("snapshot_head") or 0)
         self._base = (self.meta("source_digest") or "")[:12]
         self.refresh()

@@ -1,14 +1,26 @@
-"""The embedded store: pyoxigraph in memory.
+"""The embedded store: pyoxigraph in memory, with the union default graph materialised.
 
-Queries on an in-memory pyoxigraph store are fast (DESIGN section 6); durability for writes
-comes from the change log kept beside it, not from the store itself.
+SPARQL's default graph here is the RDF merge of every graph of the dataset: a set of triples,
+so a fact stated by two sources counts once. pyoxigraph's own union mode repeats such a triple
+once per graph (and so do its FROM merges), which would make every COUNT over shared facts
+wrong. So the store keeps, physically:
+
+- in pyoxigraph's default graph, the union: every distinct triple of every graph;
+- in a hidden named graph (:data:`OWN_DEFAULT`), the dataset's own default graph (the
+  descriptions of the sources);
+- the named graphs as they are.
+
+The rest of the code only sees the logical dataset (``quads()``, ``graph_names()``, ``len()``,
+and ``""`` for the default graph). Queries read the union directly, which is also the fastest
+way for the engine (no union over graphs at query time); the price is a second copy of each
+triple in memory. Writes keep the union exact.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
@@ -17,25 +29,39 @@ from .base import QueryResult, Store
 
 _POSITION = re.compile(r"(?:at |line )(\d+)(?::| column )(\d+)", re.IGNORECASE)
 
+OWN_DEFAULT = ox.NamedNode("urn:x-scidip:own-default-graph")
+"""Where the dataset's own default graph is kept (never visible outside the store)."""
+
+UNION = ox.DefaultGraph()
+
+BULK = 10_000
+"""Above this many quads, ``add`` counts the store afresh instead of checking each quad."""
+
 
 class OxigraphStore(Store):
     """A pyoxigraph store in memory.
 
     >>> store = OxigraphStore()
-    >>> store.add([ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://p"), ox.Literal("x"),
-    ...                    ox.NamedNode("http://g"))])
+    >>> a, p, x = ox.NamedNode("http://a"), ox.NamedNode("http://p"), ox.Literal("x")
+    >>> store.add([ox.Quad(a, p, x, ox.NamedNode("http://g1")), ox.Quad(a, p, x, ox.NamedNode("http://g2"))])
     >>> [s["o"].value for s in store.query("SELECT ?o WHERE { ?s ?p ?o }")]
     ['x']
+    >>> len(store), store.graph_names()
+    (2, ['http://g1', 'http://g2'])
     """
 
     name = "oxigraph"
-    supports_update = True
+    supports_update = False  # writes go through DurableStore.commit (changesets), not SPARQL
     supports_dataset = True
 
     def __init__(self) -> None:
         self._store = ox.Store()
         self._changes = 0
         self._digest = hashlib.sha256()
+        self._logical = 0
+        self._names: tuple[int, list[ox.NamedNode]] = (-1, [])
+
+    # -- reading ----------------------------------------------------------------------------
 
     def query(
         self,
@@ -46,58 +72,110 @@ class OxigraphStore(Store):
         union_default: bool = True,
     ) -> QueryResult:
         options: dict[str, object] = {}
-        if default_graph is None:
-            # pyoxigraph's union flag would override a query's FROM clauses: only set it
-            # when the query does not define its own dataset.
-            options["use_default_graph_as_union"] = union_default
-        else:
-            options["default_graph"] = [_graph_term(g) for g in default_graph]
+        if default_graph is not None:
+            options["default_graph"] = [_physical(g) for g in default_graph]
         if named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        elif union_default and "GRAPH" in sparql.upper():
+            # Only the dataset's named graphs, not the hidden one. (A substring test only
+            # saves this work for queries that cannot use GRAPH; it decides nothing else.)
+            options["named_graphs"] = self._visible_graphs()
         try:
             return self._store.query(sparql, **options)  # type: ignore[arg-type]
         except SyntaxError as err:
             raise sparql_syntax_error(err) from None
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL update.
-
-        Raises:
-            SparqlSyntaxError: when the update does not parse.
-        """
-        try:
-            self._store.update(sparql)
-        except SyntaxError as err:
-            raise sparql_syntax_error(err) from None
-        self._changed(sparql.encode())
-
-    def add(self, quads: Iterable[ox.Quad]) -> None:
-        quads = list(quads)
-        self._store.extend(quads)
-        self._changed(str(len(quads)).encode())
-
-    def quads(self, *, graph: str | None = None) -> Iterable[ox.Quad]:
-        if graph is None:
-            return self._store.quads_for_pattern(None, None, None, None)
-        return self._store.quads_for_pattern(None, None, None, _graph_term(graph))
+    def quads(self, *, graph: str | None = None) -> Iterator[ox.Quad]:
+        if graph is not None:
+            physical = _physical(graph)
+            for q in self._store.quads_for_pattern(None, None, None, physical):
+                yield _logical(q)
+            return
+        for q in self._store.quads_for_pattern(None, None, None, None):
+            if not isinstance(q.graph_name, ox.DefaultGraph):
+                yield _logical(q)
 
     def graph_names(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(g.value for g in self._visible_graphs())
 
     def __len__(self) -> int:
-        return len(self._store)
+        return self._logical
 
     @property
     def version(self) -> str:
         return f"{self._changes}-{self._digest.hexdigest()[:12]}"
 
+    # -- writing ----------------------------------------------------------------------------
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        physical = [_to_physical(q) for q in quads]
+        if len(physical) < BULK:
+            self._logical += sum(1 for q in set(physical) if q not in self._store)
+            self._store.extend(physical)
+            self._store.extend([ox.Quad(q.subject, q.predicate, q.object, UNION) for q in physical])
+        else:
+            self._store.extend(physical)
+            self._store.extend([ox.Quad(q.subject, q.predicate, q.object, UNION) for q in physical])
+            self._recount()
+        self._changed(str(len(physical)).encode())
+
+    def remove(self, quads: Iterable[ox.Quad]) -> None:
+        """Remove quads; a triple leaves the union once no graph states it any more."""
+        quads = list(quads)
+        for quad in quads:
+            physical = _to_physical(quad)
+            if physical in self._store:
+                self._store.remove(physical)
+                self._logical -= 1
+                if not any(
+                    not isinstance(q.graph_name, ox.DefaultGraph)
+                    for q in self._store.quads_for_pattern(
+                        quad.subject, quad.predicate, quad.object, None
+                    )
+                ):
+                    self._store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, UNION))
+        self._changed(b"-" + str(len(quads)).encode())
+
+    def clear(self) -> None:
+        """Remove everything."""
+        self._store.clear()
+        self._logical = 0
+        self._changed(b"clear")
+
+    def _recount(self) -> None:
+        # Adding a quad that is already there is a no-op, so count rather than add up.
+        union = sum(1 for _ in self._store.quads_for_pattern(None, None, None, UNION))
+        self._logical = len(self._store) - union
+
     def _changed(self, what: bytes) -> None:
         self._changes += 1
         self._digest.update(what)
 
+    def _visible_graphs(self) -> list[ox.NamedNode]:
+        if self._names[0] != self._changes:
+            names = [
+                g
+                for g in self._store.named_graphs()
+                if isinstance(g, ox.NamedNode) and g != OWN_DEFAULT
+            ]
+            self._names = (self._changes, names)
+        return self._names[1]
 
-def _graph_term(graph: str) -> ox.NamedNode | ox.DefaultGraph:
-    return ox.DefaultGraph() if graph == "" else ox.NamedNode(graph)
+
+def _physical(graph: str) -> ox.NamedNode:
+    return OWN_DEFAULT if graph == "" else ox.NamedNode(graph)
+
+
+def _to_physical(quad: ox.Quad) -> ox.Quad:
+    if isinstance(quad.graph_name, ox.DefaultGraph):
+        return ox.Quad(quad.subject, quad.predicate, quad.object, OWN_DEFAULT)
+    return quad
+
+
+def _logical(quad: ox.Quad) -> ox.Quad:
+    if quad.graph_name == OWN_DEFAULT:
+        return ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+    return quad
 
 
 def sparql_syntax_error(err: SyntaxError) -> SparqlSyntaxError:
