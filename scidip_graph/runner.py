@@ -99,7 +99,7 @@ class Runner:
     ) -> None:
         self.heavy_after = heavy_after
         self.heavy_slots = heavy_slots
-        self.on_heavy = on_heavy or _lower_priority
+        self.on_heavy = on_heavy or lower_priority
         self.doomed = False
         self._lock = threading.Lock()
 
@@ -143,19 +143,10 @@ class Runner:
                     if not done.wait(timeout - first_wait):
                         self.doomed = True
                         self._release(heavy)
-                        raise QueryTimeoutError(
-                            f"the query was stopped at its time limit of {timeout:g} s",
-                            hint="narrow the query, add a LIMIT, or run it on a copy of the "
-                            "data (see /download/)",
-                            detail={"timeout": timeout},
-                        )
+                        raise timeout_error(timeout)
                 else:
                     self.doomed = True
-                    raise QueryTimeoutError(
-                        f"the query was stopped at its time limit of {timeout:g} s",
-                        hint="narrow the query or add a LIMIT",
-                        detail={"timeout": timeout},
-                    )
+                    raise timeout_error(timeout)
             self._release(heavy)
             if "error" in box:
                 raise box["error"]
@@ -164,10 +155,7 @@ class Runner:
     def _turn_heavy(self) -> bool:
         self.doomed = True  # low priority cannot be undone: this worker is replaced after
         if self.heavy_slots is not None and not self.heavy_slots.acquire():
-            raise BusyError(
-                "the server is busy with long queries; try again shortly",
-                detail={"retry_after": 5},
-            )
+            raise busy_error()
         self.on_heavy()
         return self.heavy_slots is not None
 
@@ -176,7 +164,23 @@ class Runner:
             self.heavy_slots.release()
 
 
-def _lower_priority() -> None:
+def timeout_error(timeout: float) -> QueryTimeoutError:
+    """The error of a query stopped at its time limit."""
+    return QueryTimeoutError(
+        f"the query was stopped at its time limit of {timeout:g} s",
+        hint="narrow the query or add a LIMIT; the whole dataset is also available as a dump",
+        detail={"timeout": timeout},
+    )
+
+
+def busy_error() -> BusyError:
+    """The error of a query turned away because the heavy-query slots are all taken."""
+    return BusyError(
+        "the server is busy with long queries; try again shortly", detail={"retry_after": 5}
+    )
+
+
+def lower_priority() -> None:
     try:
         os.setpriority(os.PRIO_PROCESS, 0, 10)
     except OSError as err:  # not fatal: the query still runs, at normal priority

@@ -21,17 +21,17 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .errors import QueryTimeoutError, ScidipError
-from .runner import BusyError, HeavySlots, Runner, _lower_priority
+from .errors import ScidipError
+from .runner import HeavySlots, Runner, busy_error, timeout_error
 
 T = TypeVar("T")
 
 
-class WatchdogRunner:
-    """Runs jobs inline under a watchdog; falls back to a thread :class:`Runner` without one.
+class WatchdogRunner(Runner):
+    """Runs jobs inline under a watchdog; without ``on_expire``, as the thread :class:`Runner`.
 
     Attributes:
-        doomed: set once a job ran heavy: this worker should be replaced after the request.
+        doomed: set once a job ran heavy or overran: this worker is replaced after the request.
     """
 
     def __init__(
@@ -41,15 +41,10 @@ class WatchdogRunner:
         heavy_slots: HeavySlots | None = None,
         on_heavy: Callable[[], None] | None = None,
     ) -> None:
-        self.heavy_after = heavy_after
-        self.heavy_slots = heavy_slots
-        self.on_heavy = on_heavy or _lower_priority
-        self.doomed = False
-        self._fallback = Runner(
-            heavy_after=heavy_after, heavy_slots=heavy_slots, on_heavy=self.on_heavy
-        )
+        super().__init__(heavy_after=heavy_after, heavy_slots=heavy_slots, on_heavy=on_heavy)
         self._cond = threading.Condition()
         self._job: tuple[float, float | None, Callable[[ScidipError], Any]] | None = None
+        self._timeout = 0.0
         self._heavy = False
         self._thread_pid = -1
 
@@ -63,12 +58,10 @@ class WatchdogRunner:
         """Run ``job`` inline; past ``timeout`` seconds, ``on_expire`` gets the 503 error.
 
         ``on_expire`` is expected not to return (it answers and stops the process). Without
-        it the thread-based runner is used.
+        it the job runs on a thread, as :meth:`Runner.run` does.
         """
         if on_expire is None:
-            result = self._fallback.run(job, timeout=timeout)
-            self.doomed = self.doomed or self._fallback.doomed
-            return result
+            return super().run(job, timeout=timeout)
         self._ensure_thread()
         now = time.monotonic()
         heavy_at = now + self.heavy_after if self.heavy_after is not None else None
@@ -103,24 +96,13 @@ class WatchdogRunner:
                 now = time.monotonic()
                 if now >= deadline:
                     self.doomed = True
-                    on_expire(
-                        QueryTimeoutError(
-                            f"the query was stopped at its time limit of {self._timeout:g} s",
-                            hint="narrow the query or add a LIMIT",
-                            detail={"timeout": self._timeout},
-                        )
-                    )
+                    on_expire(timeout_error(self._timeout))
                     self._job = None
                     continue
                 if heavy_at is not None and now >= heavy_at and not self._heavy:
                     self.doomed = True  # low priority cannot be undone: replace this worker
                     if self.heavy_slots is not None and not self.heavy_slots.acquire():
-                        on_expire(
-                            BusyError(
-                                "the server is busy with long queries; try again shortly",
-                                detail={"retry_after": 5},
-                            )
-                        )
+                        on_expire(busy_error())
                         self._job = None
                         continue
                     self._heavy = True
