@@ -504,9 +504,13 @@ def measure(server: Server, case: Case, opts: Options) -> Measurement:
     if probe.status != 200:
         result.errors, result.note = 1, f"probe answered HTTP {probe.status}"
         return result
+    seconds = opts.slow_seconds if server.kind.slow else opts.seconds
+    if server.kind.slow and probe.seconds >= seconds:  # one at a time: none would finish
+        result.at_least_seconds = probe.seconds
+        result.note = f"one alone took {probe.seconds:.1f} s, more than a run ({seconds:g} s)"
+        return result
     extra = {"If-None-Match": probe.etag} if case.revalidate and probe.etag else {}
     script = wrk_script(case, server.port, server.kind.path, extra)
-    seconds = opts.slow_seconds if server.kind.slow else opts.seconds
     if opts.warmup and not server.kind.slow:
         run_wrk(
             script, server.port, clients=opts.clients, seconds=opts.warmup, timeout=opts.timeout
