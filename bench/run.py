@@ -50,6 +50,7 @@ OURS_COMMAND = (
 ACCEPT = {"SELECT": "application/sparql-results+json", "CONSTRUCT": "application/n-triples"}
 TARGET_VS_OXIGRAPH = {"light": 0.4, "medium": 0.9, "heavy": 0.9, "repeated": 10.0}
 TARGET_VS_RDFLIB = 10.0
+SLOW_STRETCH = 6
 ASK = "ASK {}"
 
 
@@ -304,7 +305,7 @@ class ServerKind:
     Attributes:
         command: the command line for a port (and the context).
         path: the SPARQL endpoint's path.
-        slow: gets short runs and no warm-up.
+        slow: gets no warm-up, and runs sized to its speed (see ``run_length``).
         env: extra environment variables.
         cacheless_env: for a server with a result cache, the variables that turn it off for
             the query mix (the repeated heavy query then gets a start of its own, cache on).
@@ -504,30 +505,52 @@ def measure(server: Server, case: Case, opts: Options) -> Measurement:
     if probe.status != 200:
         result.errors, result.note = 1, f"probe answered HTTP {probe.status}"
         return result
-    seconds = opts.slow_seconds if server.kind.slow else opts.seconds
-    if server.kind.slow and probe.seconds >= seconds:  # one at a time: none would finish
+    seconds = run_length(server.kind, probe.seconds, opts)
+    if seconds is None:
         result.at_least_seconds = probe.seconds
-        result.note = f"one alone took {probe.seconds:.1f} s, more than a run ({seconds:g} s)"
+        result.note = f"one alone took {probe.seconds:.1f} s: too slow for a run"
         return result
+    load(server, case, probe, seconds, opts, result)
+    return result
+
+
+def run_length(kind: ServerKind, probe_seconds: float, opts: Options) -> float | None:
+    """How long to load a server; None when not even one round of answers would come.
+
+    A slow server shares one core among the requests it holds, so its first answers come after
+    about ``clients`` times one request alone: its run lasts two such rounds, within
+    ``--slow-seconds`` and ``SLOW_STRETCH`` times that.
+    """
+    if not kind.slow:
+        return opts.seconds
+    longest = opts.slow_seconds * SLOW_STRETCH
+    one_round = probe_seconds * opts.clients
+    if one_round >= longest:
+        return None
+    return min(max(opts.slow_seconds, 2 * one_round), longest)
+
+
+def load(
+    server: Server, case: Case, probe: Reply, seconds: float, opts: Options, result: Measurement
+) -> None:
+    """Warm up and run wrk, then wait for the server to be through its queue."""
     extra = {"If-None-Match": probe.etag} if case.revalidate and probe.etag else {}
     script = wrk_script(case, server.port, server.kind.path, extra)
+    clients, timeout = opts.clients, opts.timeout
     if opts.warmup and not server.kind.slow:
-        run_wrk(
-            script, server.port, clients=opts.clients, seconds=opts.warmup, timeout=opts.timeout
-        )
-    load = run_wrk(script, server.port, clients=opts.clients, seconds=seconds, timeout=opts.timeout)
-    result.requests, result.seconds = load.requests, load.seconds
-    result.errors, result.timeouts = load.errors, load.timeouts
-    if load.requests:
-        result.rps, result.p50_ms, result.p99_ms = load.rps, load.p50_ms, load.p99_ms
+        run_wrk(script, server.port, clients=clients, seconds=opts.warmup, timeout=timeout)
+    measured = run_wrk(script, server.port, clients=clients, seconds=seconds, timeout=timeout)
+    result.requests, result.seconds = measured.requests, measured.seconds
+    result.errors, result.timeouts = measured.errors, measured.timeouts
+    if measured.requests:
+        result.rps, result.p50_ms, result.p99_ms = measured.rps, measured.p50_ms, measured.p99_ms
     else:
         result.at_least_seconds = probe.seconds
-        result.note = f"none finished in {seconds:g} s; one alone took {probe.seconds:.1f} s"
-    # A server that answers one request at a time may have a queue left to work through.
-    if not server.answers(timeout=max(30.0, probe.seconds * opts.clients * 2)):
+        result.note = f"none finished in {seconds:.0f} s; one alone took {probe.seconds:.1f} s"
+    # Requests wrk left behind may still be running (rdflib-endpoint does not stop them).
+    if not server.answers(timeout=max(30.0, probe.seconds * clients * 2)):
         result.note = "still busy after the run: restarted"
         server.restart()
-    return result
 
 
 def timed_out(result: Measurement, after: float) -> Measurement:
@@ -683,18 +706,25 @@ def latency_cell(m: dict[str, Any] | None) -> str:
     return f"{m['p50_ms']:,.2f} / {m['p99_ms']:,.2f}"
 
 
+def conditions(run: dict[str, Any]) -> str:
+    o = run["options"]
+    slow = f"{o['slow_seconds']:g}-{o['slow_seconds'] * SLOW_STRETCH:g} s"
+    return (
+        f"{run['date']}. {o['seconds']:g} s of load per query after a {o['warmup']:g} s warm-up "
+        f"(rdflib-endpoint: no warm-up, {slow}, two rounds of answers); client timeout "
+        f"{o['timeout']:g} s; ours with {o['workers']} workers, its result cache off except for "
+        f"the repeated heavy query. Rerun: `{run['command']}`"
+    )
+
+
 def size_section(run: dict[str, Any]) -> list[str]:
     by = {(m["server"], m["case"]): m for m in run["results"]}
     cases = list(dict.fromkeys(m["case"] for m in run["results"]))
     classes = {m["case"]: m["cls"] for m in run["results"]}
-    o = run["options"]
     lines = [
-        f"## {run['size']} triples ({run['quads']:,} quads), {o['clients']} clients",
+        f"## {run['size']} triples ({run['quads']:,} quads), {run['options']['clients']} clients",
         "",
-        f"{run['date']}. {o['seconds']:g} s per query after a {o['warmup']:g} s warm-up "
-        f"(rdflib-endpoint: {o['slow_seconds']:g} s, no warm-up); client timeout "
-        f"{o['timeout']:g} s; ours with {o['workers']} workers, its result cache off except for "
-        f"the repeated heavy query. Rerun: `{run['command']}`",
+        conditions(run),
         "",
         "| query | class | ours req/s | Oxigraph req/s | rdflib-endpoint req/s "
         "| ours / Oxigraph | ours / rdflib-endpoint |",
@@ -762,7 +792,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--triples", type=int, default=100_000, help="data size (default 100000)")
     add("--clients", type=int, default=8, help="concurrent connections (default 8)")
     add("--seconds", type=float, default=10, help="load per query and server (default 10)")
-    add("--slow-seconds", type=float, default=5, help="the same for rdflib-endpoint (default 5)")
+    add("--slow-seconds", type=float, default=5, help="rdflib-endpoint's shortest run (default 5)")
     add("--warmup", type=float, default=2, help="warm-up per query (default 2; 0: none)")
     add("--timeout", type=float, default=30, help="client timeout of a probe (default 30)")
     add("--workers", type=int, default=os.cpu_count() or 2, help="our server's workers")
