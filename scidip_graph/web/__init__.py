@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 from typing import Any
 
 from flask import Flask
@@ -24,6 +25,9 @@ from .errors import register_error_handlers
 from .fastpath import SparqlEndpoint
 
 log = logging.getLogger("scidip_graph.web")
+
+BLUEPRINTS = ("endpoint", "ops", "site", "linkeddata", "downloads")
+"""The modules of this package whose ``bp`` blueprint the app registers, in order."""
 
 
 def create_app(
@@ -63,10 +67,8 @@ def create_app(
         "metrics": metrics,
     }
 
-    from . import endpoint, ops
-
-    app.register_blueprint(endpoint.bp)
-    app.register_blueprint(ops.bp)
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(f"{__name__}.{name}").bp)
     register_error_handlers(app)
     refresh = getattr(store, "refresh", None)
     if refresh is not None:
@@ -75,7 +77,9 @@ def create_app(
         def catch_up() -> None:
             refresh()
 
-    app.after_request(ops.after_request)
+    from .ops import after_request
+
+    app.after_request(after_request)
     app.wsgi_app = SparqlEndpoint(  # type: ignore[method-assign]
         app.wsgi_app, service, before=refresh, observe=metrics.observe, on_doomed=on_doomed
     )
