@@ -3,20 +3,19 @@
 The same data always gives byte-identical dumps: quads are sorted and blank nodes carry the
 stable labels given at load time. Formats without named graphs (Turtle, N-Triples, RDF/XML)
 get the union of all graphs, and the :class:`DumpReport` says which graphs were merged.
+JSON-LD is written by :mod:`scidip_graph.jsonld` with the project context.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import groupby
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
 from .formats import RDF_KINDS, Format, get_format
-from .namespaces import PREFIXES, RDF, XSD, compact_iri
+from .jsonld import jsonld_bytes, load_context
+from .namespaces import PREFIXES
 from .store import Store
 
 
@@ -36,12 +35,12 @@ class DumpReport:
 
 
 def jsonld_context() -> dict[str, Any]:
-    """The JSON-LD context of the project's output: its prefixes.
+    """The JSON-LD context of the project's output (``ontology/context.jsonld``).
 
-    >>> jsonld_context()["schema"]
-    'http://schema.org/'
+    >>> jsonld_context()["schema"], jsonld_context()["name"]
+    ('http://schema.org/', 'schema:name')
     """
-    return dict(PREFIXES)
+    return dict(load_context().document["@context"])
 
 
 def dump(store: Store, format: str, out: BinaryIO, *, graph: str | None = None) -> DumpReport:
@@ -85,52 +84,6 @@ def dump(store: Store, format: str, out: BinaryIO, *, graph: str | None = None) 
             prefixes=prefixes,
         )
     return report
-
-
-def jsonld_bytes(quads: Iterable[ox.Quad]) -> bytes:
-    """Quads as compact JSON-LD with the project context; deterministic for sorted input.
-
-    Named graphs become ``{"@id": graph, "@graph": [...]}`` objects beside the default
-    graph's nodes.
-    """
-    nodes: list[dict[str, Any]] = []
-    for graph, in_graph in groupby(quads, key=lambda q: q.graph_name):
-        graph_nodes = [
-            _node(subject, list(triples))
-            for subject, triples in groupby(in_graph, key=lambda q: q.subject)
-        ]
-        if isinstance(graph, ox.DefaultGraph):
-            nodes.extend(graph_nodes)
-        else:
-            nodes.append({"@id": compact_iri(graph.value), "@graph": graph_nodes})
-    doc = {"@context": jsonld_context(), "@graph": nodes}
-    return json.dumps(doc, ensure_ascii=False, indent=1).encode() + b"\n"
-
-
-def _node(subject: ox.NamedNode | ox.BlankNode, quads: list[ox.Quad]) -> dict[str, Any]:
-    node: dict[str, Any] = {"@id": _term_id(subject)}
-    for predicate, group in groupby(quads, key=lambda q: q.predicate):
-        objects = [q.object for q in group]
-        if predicate.value == str(RDF.type):
-            key, values = "@type", [compact_iri(o.value) for o in objects]
-        else:
-            key, values = compact_iri(predicate.value), [_value(o) for o in objects]
-        node[key] = values[0] if len(values) == 1 else values
-    return node
-
-
-def _value(term: Any) -> Any:
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return {"@value": term.value, "@language": term.language}
-        if term.datatype.value == str(XSD.string):
-            return term.value
-        return {"@value": term.value, "@type": compact_iri(term.datatype.value)}
-    return {"@id": _term_id(term)}
-
-
-def _term_id(term: ox.NamedNode | ox.BlankNode) -> str:
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact_iri(term.value)
 
 
 def _union(quads: list[ox.Quad]) -> list[ox.Quad]:
