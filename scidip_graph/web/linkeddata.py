@@ -1,7 +1,187 @@
-"""Linked data routes (linkeddata); see the linked data issue."""
+"""Resource pages: ``/id/...`` as HTML for browsers and as RDF for machines.
+
+The format comes from a suffix (``/id/organization/cern.ttl``), a ``format`` parameter, or the
+Accept header (q-values; ``*/*`` and no header give Turtle: HTML only when the client prefers
+``text/html``). Every answer carries ``Link`` headers to each representation and to the
+canonical w3id IRI. An IRI the graph does not know is a 404 (an HTML page with suggestions for
+browsers, the JSON error shape for machines); an Accept nothing satisfies is a 406.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from ..catalogue import search
+from ..describe import describe, resource_iri, resource_quads
+from ..errors import NotAcceptableError, NotFoundError
+from ..formats import Format, by_extension
+from ..namespaces import PREFIXES
+from ..negotiation import negotiate, offered
+from ..presentation import SECTION_TITLES
 
 bp = Blueprint("linkeddata", __name__)
+
+HTML = "text/html"
+SUFFIXES = (".ttl", ".jsonld", ".nt", ".rdf", ".trig", ".nq", ".html")
+"""Suffixes a resource path may end with; each names one representation."""
+ALTERNATES = (".html", ".ttl", ".jsonld", ".nt", ".rdf", ".trig", ".nq")
+
+
+def choose(
+    accept: str | None, *, suffix: str | None = None, format: str | None = None
+) -> Format | None:
+    """The representation to send: a format, or None for the HTML page.
+
+    >>> choose("text/html,application/xhtml+xml,*/*;q=0.8") is None
+    True
+    >>> choose("*/*").name, choose("text/html;q=0.5, application/ld+json").name
+    ('turtle', 'jsonld')
+    >>> choose(None, suffix=".nt").name
+    'ntriples'
+
+    Raises:
+        NotAcceptableError: when nothing on offer matches the Accept header.
+    """
+    if suffix:
+        return None if suffix == ".html" else by_extension(suffix)
+    if format:
+        return None if format.lower() in ("html", HTML) else negotiate("graph", None, format)
+    offers = [*offered("graph"), HTML, "application/xhtml+xml"]
+    best = parse_accept_header(accept or "*/*", MIMEAccept).best_match(offers)
+    if best is None:
+        raise NotAcceptableError(
+            f"none of the media types in Accept: {accept} is offered for this resource",
+            hint="ask for one of: " + ", ".join(offers),
+            detail={"accept": accept, "available": offers},
+        )
+    return None if best in (HTML, "application/xhtml+xml") else negotiate("graph", best)
+
+
+def serialize(quads: list[ox.Quad], fmt: Format) -> bytes:
+    """A resource's quads in a format: dataset formats keep the graphs, others get the union.
+
+    >>> from scidip_graph.formats import get_format
+    >>> q = ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://p"), ox.Literal("x"),
+    ...             ox.NamedNode("http://g"))
+    >>> serialize([q, q], get_format("nt"))
+    b'<http://a> <http://p> "x" .\\n'
+    """
+    if fmt.name in ("trig", "nquads"):
+        data = sorted(set(quads), key=_key)
+    else:
+        data = sorted({ox.Quad(q.subject, q.predicate, q.object) for q in quads}, key=_key)
+    if fmt.name == "jsonld":
+        return _jsonld(data)
+    return ox.serialize(
+        data if fmt.kind == "dataset" else [q.triple for q in data],
+        format=getattr(ox.RdfFormat, fmt.oxigraph or ""),
+        prefixes=PREFIXES if fmt.name in ("turtle", "trig") else None,
+    )
+
+
+def script_json(quads: list[ox.Quad]) -> str:
+    """JSON-LD safe to embed in ``<script type="application/ld+json">`` (no ``<``, ``>``, ``&``)."""
+    text = serialize(quads, by_extension(".jsonld")).decode()
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _jsonld(quads: list[ox.Quad]) -> bytes:
+    try:
+        from ..jsonld import jsonld_bytes  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        from ..exporters import jsonld_bytes
+    return bytes(jsonld_bytes(quads))
+
+
+def _key(q: ox.Quad) -> tuple[str, ...]:
+    return tuple(
+        ("" if isinstance(t, ox.DefaultGraph) else f"{type(t).__name__}:{t}")
+        for t in (q.graph_name, q.subject, q.predicate, q.object)
+    )
+
+
+def link_header(path: str, iri: str) -> str:
+    """``Link`` header value: every representation of ``/id/{path}`` and the canonical IRI."""
+    base = request.host_url.rstrip("/") + "/id/" + path
+    links = [f'<{iri}>; rel="canonical"']
+    for ext in ALTERNATES:
+        media = HTML if ext == ".html" else by_extension(ext).media_type
+        links.append(f'<{base}{ext}>; rel="alternate"; type="{media}"')
+    return ", ".join(links)
+
+
+def _split_suffix(path: str) -> tuple[str, str | None]:
+    for ext in SUFFIXES:
+        if path.endswith(ext) and len(path) > len(ext):
+            return path[: -len(ext)], ext
+    return path, None
+
+
+@bp.route("/id/<path:path>", methods=["GET", "HEAD"])
+def resource(path: str) -> Any:
+    """The page, or the RDF, of the resource ``https://w3id.org/scidip/id/{path}``."""
+    path, suffix = _split_suffix(path)
+    fmt = choose(request.headers.get("Accept"), suffix=suffix, format=request.args.get("format"))
+    store = current_app.extensions["scidip"]["store"]
+    iri = resource_iri(path)
+    if fmt is None:
+        description = describe(store, iri) if iri else None
+        if description is None:
+            return not_found_page(path)
+        html = render_template(
+            "resource.html",
+            d=description,
+            titles=SECTION_TITLES,
+            jsonld=script_json(description.quads),
+            path=path,
+        )
+        response = Response(html, content_type="text/html; charset=utf-8")
+    else:
+        quads = resource_quads(store, iri) if iri else []
+        if not quads:
+            raise NotFoundError(
+                f"no resource https://w3id.org/scidip/id/{path} in the graph",
+                hint="search by name at /search?q=...",
+                detail={"iri": f"https://w3id.org/scidip/id/{path}"},
+            )
+        response = Response(serialize(quads, fmt), content_type=_content_type(fmt))
+    response.headers["Link"] = link_header(path, iri or "")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _content_type(fmt: Format) -> str:
+    if fmt.name in ("turtle", "trig", "ntriples", "nquads"):
+        return f"{fmt.media_type}; charset=utf-8"
+    return fmt.media_type
+
+
+def not_found_page(path: str) -> Response:
+    """The 404 page for browsers: what was asked, and resources whose names come close."""
+    store = current_app.extensions["scidip"]["store"]
+    words = path.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
+    hits = search(store, words)
+    if not hits:
+        seen: dict[str, Any] = {}
+        for word in sorted(words.split(), key=len, reverse=True)[:3]:
+            if len(word) >= 3:
+                for hit in search(store, word, limit=10):
+                    seen.setdefault(hit.iri, hit)
+        hits = list(seen.values())[:20]
+    html = render_template("not_found.html", path=path, hits=hits, words=words)
+    return Response(html, status=404, content_type="text/html; charset=utf-8")
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    """A JSON answer (the machine twin of an overview page)."""
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=1),
+        status=status,
+        content_type="application/json",
+    )
