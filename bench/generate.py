@@ -143,6 +143,7 @@ def typed(value: str, datatype: str) -> ox.Literal:
 
 
 A = ox.NamedNode(RDF_TYPE)
+Object = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 @dataclass
@@ -187,7 +188,7 @@ class Generator:
     people: list[ox.NamedNode] = field(default_factory=list)
     examples: list[ox.NamedNode] = field(default_factory=list)
 
-    def add(self, graph: int, s: ox.NamedNode | ox.BlankNode, p: str, o: ox.Term) -> None:
+    def add(self, graph: int, s: ox.NamedNode | ox.BlankNode, p: str, o: Object) -> None:
         node = ox.NamedNode(f"{GRAPH}bench-{graph}")
         self.graphs[graph].append(ox.Quad(s, term(p), o, node))
 
@@ -387,7 +388,7 @@ def description(graph: int) -> Iterator[ox.Quad]:
     node = ox.NamedNode(f"{GRAPH}bench-{graph}")
     agent = iri("agent", "bench-generator")
     role = {REFERENCE: "reference data", EDITORIAL: "editorial categories"}.get(graph, "facts")
-    triples = [
+    triples: list[tuple[ox.NamedNode, Object]] = [
         (A, term("sd:SourceGraph")),
         (term("dct:title"), text(f"Generated benchmark data: {role} (graph {graph})")),
         (term("prov:wasDerivedFrom"), iri("source", "bench-generator")),
