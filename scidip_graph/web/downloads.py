@@ -1,7 +1,221 @@
-"""Linked data routes (downloads); see the linked data issue."""
+"""Downloads, the dataset description and the JSON-LD context.
+
+- ``/download/``: the list of files (HTML for browsers, JSON by Accept or ``index.json``);
+- ``/download/<name>``: a dump, an ontology file, ``void.ttl`` or ``SHA256SUMS``, with ETag,
+  Last-Modified, Content-Length, gzip on request, 304 and HEAD;
+- ``/void`` (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``): VoID + DCAT, by Accept or suffix;
+- ``/context.jsonld``: the project's JSON-LD context.
+
+The files come from :class:`~scidip_graph.dumps.DumpCache` (generated once per data version);
+the description from :mod:`scidip_graph.void`, kept per data version and host.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import threading
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.wsgi import wrap_file
+
+from ..dumps import DumpCache, DumpFile, Entry, file_from_bytes, http_date, sha256sums
+from ..errors import NotAcceptableError, NotFoundError
+from ..formats import by_extension
+from ..jsonld import CONTEXT_PATH, context_bytes
+from ..negotiation import negotiate
+from ..void import Statistics, describe, statistics, void_bytes
 
 bp = Blueprint("downloads", __name__)
+
+VOID_ENTRY = Entry("void.ttl", "void", "text/turtle", "The dataset description (VoID and DCAT)")
+SUMS_ENTRY = Entry("SHA256SUMS", "checksums", "text/plain", "SHA-256 of every file (sha256sum -c)")
+CONTEXT_ENTRY = Entry("context.jsonld", "context", "application/ld+json", "The JSON-LD context")
+VOID_SUFFIXES = ("ttl", "jsonld", "nt", "rdf")
+
+
+class Downloads:
+    """Per-app state: the dump cache and the descriptions of the current data version."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.dumps = DumpCache(store)
+        self._lock = threading.Lock()
+        self._key = ""
+        self._stats: Statistics | None = None
+        self._made: dict[tuple[str, str], DumpFile] = {}
+
+    def data_files(self) -> list[DumpFile]:
+        """The dataset dumps (the distributions of the description)."""
+        return [f for f in self.dumps.files() if f.statements is not None]
+
+    def description(self, base_url: str, format: str) -> DumpFile:
+        """The dataset description for this host in a format, made once per data version."""
+        key = self.dumps.key()
+        with self._lock:
+            if key != self._key:
+                self._key, self._stats, self._made = key, statistics(self.store), {}
+            made = self._made.get((base_url, format))
+            if made is None:
+                quads = describe(
+                    self.store, base_url=base_url, files=self.data_files(), stats=self._stats
+                )
+                fmt = by_extension(format)
+                entry = Entry(f"void{fmt.extension}", "void", fmt.media_type, VOID_ENTRY.title)
+                made = file_from_bytes(entry, void_bytes(quads, fmt.name))
+                self._made[(base_url, format)] = made
+            return made
+
+    def listing(self, base_url: str) -> list[DumpFile]:
+        """Every file offered, the checksum file last."""
+        files = [*self.dumps.files(), self.description(base_url, "ttl")]
+        sums = file_from_bytes(SUMS_ENTRY, sha256sums(files), modified=files[0].modified)
+        return [*files, sums]
+
+
+def _downloads() -> Downloads:
+    ext = current_app.extensions["scidip"]
+    if "downloads" not in ext:
+        ext["downloads"] = Downloads(ext["store"])
+    return ext["downloads"]  # type: ignore[no-any-return]
+
+
+def _base_url() -> str:
+    return request.host_url.rstrip("/")
+
+
+@bp.get("/download/")
+def listing() -> Response:
+    """The files, as HTML for a browser or JSON for a machine."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    if best == "application/json":
+        return index_json()
+    downloads = _downloads()
+    files = downloads.listing(_base_url())
+    html = render_template(
+        "downloads.html", files=files, version=downloads.store.version, sizes=_size
+    )
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers["Link"] = '</download/index.json>; rel="alternate"; type="application/json"'
+    return response
+
+
+@bp.get("/download/index.json")
+def index_json() -> Response:
+    """The listing for machines: name, URL, format, media type, size, SHA-256 of each file."""
+    downloads = _downloads()
+    base = _base_url()
+    rows = []
+    for f in downloads.listing(base):
+        row: dict[str, Any] = {
+            "name": f.name,
+            "url": f"{base}/download/{f.name}",
+            "title": f.entry.title,
+            "format": f.entry.format,
+            "media_type": f.entry.media_type,
+            "size": f.size,
+            "gzip_size": f.gzip_size,
+            "sha256": f.sha256,
+        }
+        if f.statements is not None:
+            row["statements"] = f.statements
+            row["named_graphs_kept"] = not f.merged_graphs
+            if f.merged_graphs:
+                row["union_of_graphs"] = f.merged_graphs
+        rows.append(row)
+    body = {"data_version": downloads.store.version, "files": rows}
+    response = current_app.json.response(body)
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response  # type: ignore[no-any-return]
+
+
+@bp.get("/download/<name>")
+def download(name: str) -> Response:
+    """One file."""
+    for f in _downloads().listing(_base_url()):
+        if f.name == name:
+            return _serve(f)
+    raise NotFoundError(
+        f"no file {name!r} in the downloads",
+        hint="the list of files is at /download/ (or /download/index.json)",
+        detail={"name": name},
+    )
+
+
+@bp.get("/context.jsonld")
+def context() -> Response:
+    """The project's JSON-LD context, at a stable URL."""
+    modified = int(CONTEXT_PATH.stat().st_mtime)
+    return _serve(
+        file_from_bytes(CONTEXT_ENTRY, context_bytes(), modified=modified), download=False
+    )
+
+
+@bp.get("/void")
+@bp.get("/void.<suffix>")
+def void(suffix: str | None = None) -> Response:
+    """The dataset description: Turtle by default, other RDF formats by Accept or suffix."""
+    if suffix is not None:
+        if suffix not in VOID_SUFFIXES:
+            raise NotFoundError(
+                f"no description as .{suffix}",
+                hint="use /void.ttl, /void.jsonld, /void.nt or /void.rdf",
+            )
+        fmt = by_extension(suffix)
+    else:
+        fmt = negotiate("graph", request.headers.get("Accept"), request.args.get("format"))
+        if fmt.name not in ("turtle", "jsonld", "ntriples", "rdfxml"):
+            raise NotAcceptableError(
+                f"the description is not offered as {fmt.media_type}",
+                hint="ask for text/turtle, application/ld+json, application/n-triples or "
+                "application/rdf+xml",
+            )
+    made = _downloads().description(_base_url(), fmt.extension.lstrip("."))
+    response = _serve(made, download=False)
+    if suffix is None:
+        response.headers["Vary"] = "Accept, Accept-Encoding"
+    return response
+
+
+def _serve(f: DumpFile, *, download: bool = True) -> Response:
+    gzipped = request.accept_encodings.quality("gzip") > 0
+    etag = f"sha256-{f.sha256}" + ("-gzip" if gzipped else "")
+    headers = {
+        "ETag": f'"{etag}"',
+        "Last-Modified": http_date(f.modified),
+        "Vary": "Accept-Encoding",
+        "Cache-Control": "public, max-age=60",
+    }
+    if download:
+        headers["Content-Disposition"] = f'inline; filename="{f.name}"'
+    if _not_modified(etag, f.modified):
+        return Response(status=304, headers=headers)
+    media = f.entry.media_type
+    if media.startswith("text/") or media == "application/n-triples":
+        media += "; charset=utf-8"
+    headers["Content-Type"] = media
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    size = f.gzip_size if gzipped else f.size
+    if request.method == "HEAD":
+        response = Response(b"", headers=headers)
+    else:
+        body = wrap_file(request.environ, f.open(gzipped=gzipped))
+        response = Response(body, headers=headers, direct_passthrough=True)
+    response.content_length = size
+    return response
+
+
+def _not_modified(etag: str, modified: int) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(etag)
+    since = request.if_modified_since
+    return since is not None and int(since.timestamp()) >= modified
+
+
+def _size(n: int) -> str:
+    """A byte count for people: ``152.9 kB``."""
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000  # type: ignore[assignment]
+    return f"{n} B"
