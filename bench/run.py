@@ -41,6 +41,7 @@ QUERIES = BENCH / "queries"
 RESULTS = BENCH / "results"
 REF_VENV = BENCH / ".venv-ref"
 REPORT = ROOT / "BENCHMARKS.md"
+ANALYSIS = ROOT / "bench" / "analysis.md"
 HOST = "127.0.0.1"
 REF_PACKAGES = ("oxigraph", "rdflib-endpoint[cli]")
 OURS_COMMAND = (
@@ -805,7 +806,9 @@ def write_report(runs: list[dict[str, Any]]) -> None:
     ]
     for run in runs:
         lines += size_section(run)
-    REPORT.write_text("\n".join(lines))
+    if ANALYSIS.exists():  # the hand-written reading of the numbers
+        lines += ["", ANALYSIS.read_text(encoding="utf-8").rstrip()]
+    REPORT.write_text("\n".join(lines) + "\n")
 
 
 # --- main ------------------------------------------------------------------------------------
