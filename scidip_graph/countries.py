@@ -352,6 +352,7 @@ _CODE_NAMES = {
 def _country_shape(row: CodeRow) -> str:
     alpha_2, alpha_3, numeric, alpha_4 = row
     segment = alpha_4 or alpha_2
+    codes: list[tuple[str, str | None]]
     if alpha_4 is not None:
         codes = [("iso3166Alpha4", alpha_4)]
         absent = ["iso3166Alpha2", "iso3166Alpha3", "iso3166Numeric"]

@@ -55,9 +55,7 @@ class KnowledgeGraph:
 
         IRIs and blank nodes come back as their string value; unbound variables are absent.
         """
-        result = self.store.query(sparql)
-        if not isinstance(result, ox.QuerySolutions):
-            raise TypeError("select() takes a SELECT query")
+        result = self.store.select(sparql)
         names = [v.value for v in result.variables]
         return [{n: python_value(s[n]) for n in names if s[n] is not None} for s in result]
 
@@ -66,13 +64,13 @@ class KnowledgeGraph:
         graphs = {
             "": _count(self.store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_only=True)
         }
-        for row in self.store.query(
+        for row in self.store.select(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
         ):
             graphs[row["g"].value] = int(row["n"].value)
         classes = {
             row["c"].value: int(row["n"].value)
-            for row in self.store.query(
+            for row in self.store.select(
                 "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } "
                 "GROUP BY ?c ORDER BY DESC(?n) ?c"
             )
@@ -95,7 +93,7 @@ def python_value(term: Any) -> Any:
 
 
 def _count(store: Store, sparql: str, *, default_only: bool = False) -> int:
-    rows = list(store.query(sparql, default_graph=[""] if default_only else None))
+    rows = list(store.select(sparql, default_graph=[""] if default_only else None))
     return int(rows[0]["n"].value) if rows else 0
 
 

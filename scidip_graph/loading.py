@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.parsers import expat
 
 import pyoxigraph as ox
@@ -173,11 +174,11 @@ def quads_to_rdflib(quads: Iterable[ox.Quad]) -> Dataset:
     for q in quads:
         g = q.graph_name
         ctx = DATASET_DEFAULT_GRAPH_ID if isinstance(g, ox.DefaultGraph) else to_rdflib(g)
-        ds.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), ctx))
+        ds.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), ctx))  # type: ignore[arg-type]
     return ds
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph) -> Node:
+def to_rdflib(term: Any) -> Node:
     """One pyoxigraph term as an rdflib term."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
@@ -195,7 +196,7 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph) 
 def _relabel(quads: list[ox.Quad], prefix: str, target: ox.NamedNode | None) -> Iterator[ox.Quad]:
     labels: dict[str, ox.BlankNode] = {}
 
-    def fix(term):  # type: ignore[no-untyped-def]
+    def fix(term: Any) -> Any:
         if isinstance(term, ox.BlankNode):
             if term.value not in labels:
                 labels[term.value] = ox.BlankNode(f"{prefix}-{len(labels) + 1}")

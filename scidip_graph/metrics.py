@@ -12,6 +12,7 @@ import os
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
+    REGISTRY,
     CollectorRegistry,
     Counter,
     Histogram,
@@ -30,24 +31,26 @@ class Metrics:
     def __init__(self) -> None:
         self._shared = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
         # Shared mode: metrics go to the default registry backed by files; else a private one.
-        registry = None if self._shared else CollectorRegistry()
-        kwargs = {"registry": registry} if registry is not None else {}
+        registry = REGISTRY if self._shared else CollectorRegistry()
         self._registry = registry
         self.requests = Counter(
-            "scidip_http_requests", "HTTP requests answered.", ["route", "status"], **kwargs
+            "scidip_http_requests",
+            "HTTP requests answered.",
+            ["route", "status"],
+            registry=registry,
         )
         self.latency = Histogram(
             "scidip_http_request_seconds",
             "Time to answer a request.",
             ["route"],
             buckets=BUCKETS,
-            **kwargs,
+            registry=registry,
         )
         self.events = Counter(
             "scidip_query_events",
             "Query events: timeout, rejected, cache_hit, capped, busy.",
             ["event"],
-            **kwargs,
+            registry=registry,
         )
 
     def observe(self, route: str, status: int, seconds: float) -> None:
@@ -63,7 +66,6 @@ class Metrics:
         """The Prometheus text exposition of every worker's counts."""
         if self._shared:
             registry = CollectorRegistry()
-            multiprocess.MultiProcessCollector(registry)
+            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
             return generate_latest(registry)
-        assert self._registry is not None
         return generate_latest(self._registry)

@@ -100,7 +100,7 @@ def build_app(settings: Settings) -> Any:
 def _child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 
-    multiprocess.mark_process_dead(worker.pid)
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
 
 
 def _when_ready(server: Any) -> None:

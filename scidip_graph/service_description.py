@@ -75,11 +75,11 @@ def _triples(store: Store, settings: Settings, endpoint: str) -> Iterator[ox.Tri
     default = _n(endpoint + "#default-graph")
     yield ox.Triple(dataset, _n(SDS + "defaultGraph"), default)
     yield ox.Triple(default, RDF_TYPE, _n(SDS + "Graph"))
-    union = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # a set: no duplicates
+    union = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # a set: no duplicates
     yield ox.Triple(default, _n(str(VOID.triples)), next(iter(union))["n"])
     counts = {
         row["g"].value: row["n"]
-        for row in store.query(
+        for row in store.select(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
         )
     }

@@ -23,7 +23,7 @@ from .policy import Policy, QueryInfo, check, check_dataset_iris
 from .protocol import Operation, ProtocolRequest, parse_request
 from .runner import Runner
 from .settings import Settings
-from .store import Store
+from .store import QueryResult, Store
 from .watchdog import WatchdogRunner
 from .writers import write_result
 
@@ -215,7 +215,7 @@ class SparqlService:
 
     def _evaluate(self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome) -> Spool:
         own_dataset = bool(info.from_graphs or info.from_named_graphs)
-        result = self.store.query(
+        result: QueryResult | None = self.store.query(
             op.text,
             default_graph=op.default_graphs,
             named_graphs=op.named_graphs,
@@ -223,6 +223,7 @@ class SparqlService:
         )
         spool = Spool(SPOOL_BYTES)
         try:
+            assert result is not None
             report = write_result(result, fmt, spool, max_rows=self.settings.max_rows)  # type: ignore[arg-type]
         finally:
             # pyoxigraph results must be dropped on the thread that made them, not later by a

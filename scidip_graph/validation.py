@@ -331,7 +331,7 @@ def _number_blank_nodes(
     labels: dict[Node, str] = {}
     out = []
     for focus, value, result in triples:
-        changes = {}
+        changes: dict[str, Any] = {}
         if isinstance(focus, BNode):
             changes["focus_node"] = labels.setdefault(focus, f"_:b{len(labels)}")
         if isinstance(value, BNode):

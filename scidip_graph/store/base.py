@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pyoxigraph as ox
 
@@ -52,6 +52,17 @@ class Store(ABC):
         Raises:
             SparqlSyntaxError: with line and column when the query does not parse.
         """
+
+    def select(self, sparql: str, **options: Any) -> ox.QuerySolutions:
+        """Run a SELECT query (same options as :meth:`query`); its solutions, typed.
+
+        Raises:
+            TypeError: for a query that is not a SELECT.
+        """
+        result = self.query(sparql, **options)
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError("select() takes a SELECT query")
+        return result
 
     @abstractmethod
     def add(self, quads: Iterable[ox.Quad]) -> None:

@@ -215,7 +215,7 @@ def digest_files(paths: Iterable[Path]) -> str:
 
 
 def _nq(quads: list[ox.Quad]) -> str:
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode() if quads else ""
+    return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode()
 
 
 def _parse_nq(text: str) -> list[ox.Quad]:

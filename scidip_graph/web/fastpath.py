@@ -173,7 +173,9 @@ class SparqlEndpoint:
 
     def describe(self, environ: dict[str, Any], req: ProtocolRequest) -> Response:
         """The service description, negotiated like any RDF answer."""
-        fmt = negotiate("graph", environ.get("HTTP_ACCEPT"), (req.args.get("format") or [None])[0])
+        fmt = negotiate(
+            "graph", environ.get("HTTP_ACCEPT"), next(iter(req.args.get("format", [])), None)
+        )
         endpoint = _endpoint_url(environ)
         version = self.service.store.version
         cached = self._description
