@@ -27,11 +27,13 @@ as a source document's description, has the default graph).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
+from .namespaces import compact_iri
+from .ontology_docs import term_labels
+from .page_model import Description, ExampleLink, Fact, Membership, Row, Section, Value
 from .presentation import (
     RDF_TYPE,
     SECTION_TITLES,
@@ -41,7 +43,7 @@ from .presentation import (
     section_order,
     term_label,
 )
-from .sources import SourceRef, graph_sources, label_map, rows
+from .sources import graph_sources, label_map, rows
 from .store import Store
 
 ID_BASE = "https://w3id.org/scidip/id/"
@@ -80,116 +82,6 @@ def resource_iri(path: str) -> str | None:
     return ID_BASE + path
 
 
-@dataclass(frozen=True)
-class Value:
-    """The object (or subject, for an incoming link) of a fact, ready to show.
-
-    Attributes:
-        text: the label of a resource, or the literal's text.
-        iri: the IRI of a resource (None for literals and blank nodes).
-        href: where to link: the local page, or the outside IRI.
-        lang: the literal's language tag.
-        datatype: the literal's datatype as a CURIE, for typed non-string literals.
-        external: ``(service, identifier)`` for Wikidata, ROR and GeoNames.
-    """
-
-    text: str
-    iri: str | None = None
-    href: str | None = None
-    lang: str | None = None
-    datatype: str | None = None
-    external: tuple[str, str] | None = None
-
-
-@dataclass
-class Fact:
-    """One statement shown on a page, with the graphs (sources) that state it.
-
-    Attributes:
-        predicate: the property IRI.
-        value: what it points to.
-        graphs: the named graphs stating it (``""``: the dataset's default graph).
-        details: the facts of a blank node it points to (a period, a contact point).
-    """
-
-    predicate: str
-    value: Value
-    graphs: list[str] = field(default_factory=list)
-    details: list[Fact] = field(default_factory=list)
-
-
-@dataclass
-class Row:
-    """The facts of one property in a section: ``label: value [source], value [source]``."""
-
-    predicate: str
-    label: str
-    facts: list[Fact]
-
-
-@dataclass
-class Section:
-    """A group of rows with one meaning (where it is, what it involves...)."""
-
-    key: str
-    title: str
-    rows: list[Row]
-
-
-@dataclass
-class Membership:
-    """One ``org:Membership`` seen from one side: the other party, role and dates."""
-
-    iri: str
-    organization: Value
-    member: Value
-    role: Value | None
-    start: str | None
-    end: str | None
-    attested: str | None
-    graphs: list[str]
-
-
-@dataclass
-class ExampleLink:
-    """An example of science diplomacy the resource takes part in, and how."""
-
-    example: Value
-    how: str
-    graphs: list[str]
-
-
-@dataclass
-class Description:
-    """What a page shows about one resource; see :func:`describe`."""
-
-    iri: str
-    label: str
-    labels: dict[str, list[str]]
-    types: list[Value]
-    description: str | None
-    sections: list[Section]
-    memberships: list[Membership]
-    examples: dict[str, list[ExampleLink]]
-    people: list[Fact]
-    incoming: list[Row]
-    identifiers: list[Value]
-    sources: list[SourceRef]
-    quads: list[ox.Quad]
-
-    def marker(self, graph: str) -> int:
-        """The number of a graph in the page's source legend (1-based)."""
-        for i, source in enumerate(self.sources, 1):
-            if source.graph == graph:
-                return i
-        return 0
-
-    @property
-    def type_iris(self) -> list[str]:
-        """The IRIs of the resource's types."""
-        return [t.iri for t in self.types if t.iri]
-
-
 def describe(store: Store, iri: str) -> Description | None:
     """Describe a resource for its page; None when the store knows nothing about it.
 
@@ -214,9 +106,20 @@ def describe(store: Store, iri: str) -> Description | None:
             "http://www.w3.org/2004/02/skos/core#prefLabel",
         ):
             names.setdefault(f.value.lang or "", []).append(f.value.text)
-    memberships = _memberships(store, node, labels) if _has_memberships(inc, out) else []
+    own = term_labels()
+    labels.update({k: v for k, v in own.items() if k not in labels})
+    is_membership = ORG + "Membership" in type_iris
+    memberships = (
+        _memberships(store, node, labels) if is_membership or _has_memberships(inc) else []
+    )
+    label = labels.get(iri)
+    if is_membership and memberships and not label:
+        m = memberships[0]
+        role = m.role.text if m.role else "member"
+        label = f"{m.member.text}: {role} of {m.organization.text}"
+    sections = _sections(facts, type_iris, own)
     graphs |= {g for m in memberships for g in m.graphs}
-    examples, people, incoming = _group_incoming(inc, labels)
+    examples, people, incoming = _group_incoming(inc, labels, own)
     sources = graph_sources(store, sorted(graphs))
     description = next(
         (
@@ -230,11 +133,11 @@ def describe(store: Store, iri: str) -> Description | None:
     )
     return Description(
         iri=iri,
-        label=labels.get(iri) or iri.rsplit("/", 1)[-1],
+        label=label or iri.rsplit("/", 1)[-1],
         labels=names,
         types=types,
         description=description,
-        sections=_sections(facts, type_iris, description, memberships),
+        sections=sections,
         memberships=memberships,
         examples=examples,
         people=people,
@@ -304,7 +207,7 @@ def _memberships(store: Store, node: ox.NamedNode, labels: dict[str, str]) -> li
     during = "<http://www.w3.org/ns/org#memberDuring>/<http://www.w3.org/2006/time#"
     query = f"""
 SELECT ?m ?org ?member ?role ?start ?end ?inside ?g WHERE {{
-  {{ ?m <{ORG}organization> {x} }} UNION {{ ?m <{ORG}member> {x} }}
+  {{ ?m <{ORG}organization> {x} }} UNION {{ ?m <{ORG}member> {x} }} UNION {{ BIND({x} AS ?m) }}
   ?m a <{ORG}Membership> ; <{ORG}organization> ?org ; <{ORG}member> ?member .
   OPTIONAL {{ ?m <{ORG}role> ?role }}
   OPTIONAL {{ ?m {during}hasBeginning>/{date} ?start }}
@@ -384,8 +287,8 @@ def _value(term: Any, labels: dict[str, str]) -> Value:
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
         shown = None
-        if not term.language and not datatype.endswith(("#string", "#langString")):
-            shown = term_label(datatype)
+        if not term.language and not datatype.startswith("http://www.w3.org/2001/XMLSchema#"):
+            shown = compact_iri(datatype)
         return Value(term.value, lang=term.language, datatype=shown)
     if isinstance(term, ox.BlankNode):
         return Value("(details)")
@@ -393,7 +296,8 @@ def _value(term: Any, labels: dict[str, str]) -> Value:
     ext = external_link(iri)
     text = labels.get(iri) or (f"{ext[0]} {ext[1]}" if ext else None)
     if text is None:
-        text = iri if not iri.startswith(ID_BASE) and local_path(iri) is None else term_label(iri)
+        vocabulary = compact_iri(iri) != iri and not iri.startswith(ID_BASE)
+        text = term_label(iri) if vocabulary else iri
     return Value(text, iri=iri, href=local_path(iri) or iri, external=ext)
 
 
@@ -416,32 +320,30 @@ def _facts(node: ox.NamedNode, out: list[dict[str, Any]], labels: dict[str, str]
     return build(node, 0)
 
 
-def _rows_of(facts: list[Fact]) -> list[Row]:
+def _rows_of(facts: list[Fact], own: dict[str, str]) -> list[Row]:
     grouped: dict[str, list[Fact]] = {}
     for f in facts:
         grouped.setdefault(f.predicate, []).append(f)
-    return [Row(p, term_label(p), fs) for p, fs in grouped.items()]
+    return [Row(p, term_label(p, own), fs) for p, fs in grouped.items()]
 
 
-def _sections(
-    facts: list[Fact], types: list[str], description: str | None, memberships: list[Membership]
-) -> list[Section]:
+def _sections(facts: list[Fact], types: list[str], own: dict[str, str]) -> list[Section]:
     by_key: dict[str, list[Fact]] = {}
     for f in facts:
         by_key.setdefault(section_of(f.predicate), []).append(f)
-    sections = []
-    for key in section_order(types):
-        if key in by_key:
-            sections.append(Section(key, SECTION_TITLES[key], _rows_of(by_key[key])))
-    return sections
+    return [
+        Section(key, SECTION_TITLES[key], _rows_of(by_key[key], own))
+        for key in section_order(types)
+        if key in by_key
+    ]
 
 
-def _has_memberships(inc: list[dict[str, Any]], out: list[dict[str, Any]]) -> bool:
+def _has_memberships(inc: list[dict[str, Any]]) -> bool:
     return any(r["p"].value in MEMBERSHIP_LINKS for r in inc)
 
 
 def _group_incoming(
-    inc: list[dict[str, Any]], labels: dict[str, str]
+    inc: list[dict[str, Any]], labels: dict[str, str], own: dict[str, str]
 ) -> tuple[dict[str, list[ExampleLink]], list[Fact], list[Row]]:
     examples: dict[str, list[ExampleLink]] = {}
     people: list[Fact] = []
@@ -454,12 +356,14 @@ def _group_incoming(
         if EXAMPLE in types and p in INVOLVES:
             cats = sorted(labels.get(c.value, c.value) for c in r["cats"]) or ["(no category)"]
             for cat in cats:
-                examples.setdefault(cat, []).append(ExampleLink(value, term_label(p), r["graphs"]))
+                examples.setdefault(cat, []).append(
+                    ExampleLink(value, term_label(p, own), r["graphs"])
+                )
         elif PERSON in types:
             people.append(Fact(p, value, r["graphs"]))
         else:
             other.append(Fact(p, value, r["graphs"]))
-    return dict(sorted(examples.items())), people, _rows_of(other)
+    return dict(sorted(examples.items())), people, _rows_of(other, own)
 
 
 def _quads(out: list[dict[str, Any]], inc: list[dict[str, Any]]) -> list[ox.Quad]:

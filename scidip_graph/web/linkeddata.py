@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from ..catalogue import search
+from ..catalogue import categories, search
 from ..describe import describe, resource_iri, resource_quads
 from ..errors import NotAcceptableError, NotFoundError
 from ..formats import Format, by_extension
@@ -28,6 +28,7 @@ from ..presentation import SECTION_TITLES
 bp = Blueprint("linkeddata", __name__)
 
 HTML = "text/html"
+SCHEME_TYPE = "http://www.w3.org/2004/02/skos/core#ConceptScheme"
 SUFFIXES = (".ttl", ".jsonld", ".nt", ".rdf", ".trig", ".nq", ".html")
 """Suffixes a resource path may end with; each names one representation."""
 ALTERNATES = (".html", ".ttl", ".jsonld", ".nt", ".rdf", ".trig", ".nq")
@@ -140,6 +141,7 @@ def resource(path: str) -> Any:
             titles=SECTION_TITLES,
             jsonld=script_json(description.quads),
             path=path,
+            categories=categories(store, iri) if SCHEME_TYPE in description.type_iris else [],
         )
         response = Response(html, content_type="text/html; charset=utf-8")
     else:

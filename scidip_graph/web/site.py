@@ -1,7 +1,160 @@
-"""Linked data routes (site); see the linked data issue."""
+"""The site's overview pages: home, search, browse by class, and the ontology documentation.
+
+Each HTML page has a machine twin (STYLE habit 11): ``/browse`` and ``/search`` answer JSON to
+clients that prefer ``application/json`` (or ``?format=json``); ``/ontology`` answers the
+ontology's Turtle (or another RDF format) by Accept, and at ``/ontology.ttl``; the home page
+points at ``/void`` with a ``Link`` header.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from .. import __version__
+from ..catalogue import SCHEME, categories, class_counts, class_iri, group_counts, instances, search
+from ..errors import NotFoundError
+from ..formats import Format
+from ..namespaces import compact_iri
+from ..ontology_docs import ONTOLOGY_FILE, live_examples, ontology_doc
+from ..paths import REPO_ROOT
+from ..presentation import term_label
+from .linkeddata import choose, json_response, serialize
 
 bp = Blueprint("site", __name__)
+
+
+def _store() -> Any:
+    return current_app.extensions["scidip"]["store"]
+
+
+def wants_json() -> bool:
+    """Whether the client prefers JSON to HTML (``?format=json`` or its Accept header)."""
+    if request.args.get("format", "").lower() == "json":
+        return True
+    accept = parse_accept_header(request.headers.get("Accept") or "*/*", MIMEAccept)
+    return accept.best_match(["text/html", "application/json"]) == "application/json"
+
+
+@bp.get("/")
+def home() -> Response:
+    """What the graph is, live counts, the three categories with their examples, search."""
+    store = _store()
+    html = render_template(
+        "home.html",
+        counts=group_counts(store),
+        categories=categories(store),
+        scheme_path="/id/" + SCHEME.split("/id/", 1)[1],
+        citation=citation(store),
+        version=__version__,
+    )
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers["Link"] = '</void>; rel="describedby"; type="text/turtle"'
+    return response
+
+
+@bp.get("/search")
+def search_page() -> Response:
+    """Resources whose names (in any language) contain the words of ``q``."""
+    q = request.args.get("q", "")
+    hits = search(_store(), q)
+    if wants_json():
+        return json_response({"q": q, "results": [asdict(h) for h in hits]})
+    html = render_template("search.html", q=q, hits=hits)
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+@bp.get("/browse")
+def browse() -> Response:
+    """Every class used in the data, with its number of instances."""
+    counts = class_counts(_store())
+    if wants_json():
+        return json_response({"classes": [asdict(c) for c in counts]})
+    html = render_template("browse.html", counts=counts)
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+@bp.get("/browse/<name>")
+def browse_class(name: str) -> Response:
+    """The instances of one class (``/browse/schema:Country``), with their labels."""
+    iri = class_iri(name)
+    hits = instances(_store(), iri) if iri else []
+    if not hits:
+        raise NotFoundError(
+            f"no instances of {name} in the graph",
+            hint="see /browse for the classes in use",
+            detail={"class": name},
+        )
+    if wants_json():
+        return json_response({"class": iri, "instances": [asdict(h) for h in hits]})
+    label = term_label(iri or name)
+    html = render_template(
+        "class.html", name=compact_iri(iri or name), iri=iri, label=label, hits=hits
+    )
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+@bp.get("/ontology")
+@bp.get("/ontology.<ext>")
+def ontology(ext: str | None = None) -> Response:
+    """The ontology, documented from ``ontology/`` (HTML), or as RDF."""
+    suffix = f".{ext}" if ext else None
+    if suffix is not None and suffix not in (".ttl", ".jsonld", ".nt", ".rdf", ".html"):
+        abort(404)
+    fmt = choose(request.headers.get("Accept"), suffix=suffix, format=request.args.get("format"))
+    links = ", ".join(
+        f'</ontology{e}>; rel="alternate"; type="{t}"'
+        for e, t in (
+            (".ttl", "text/turtle"),
+            (".jsonld", "application/ld+json"),
+            (".nt", "application/n-triples"),
+            (".rdf", "application/rdf+xml"),
+        )
+    )
+    if fmt is None:
+        doc = ontology_doc()
+        html = render_template("ontology.html", doc=doc, examples=live_examples(_store(), doc))
+        response = Response(html, content_type="text/html; charset=utf-8")
+    else:
+        response = Response(_ontology_rdf(fmt), content_type=fmt.media_type)
+    response.headers["Link"] = links
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _ontology_rdf(fmt: Format) -> bytes:
+    data = ONTOLOGY_FILE.read_bytes()
+    if fmt.name == "turtle":
+        return data  # the file itself, comments included
+    quads = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
+    return serialize(quads, fmt)
+
+
+def citation(store: Any = None) -> dict[str, str]:
+    """The "cite this dataset" block: from :func:`scidip_graph.void.citation` when it exists,
+    else from ``CITATION.cff`` and the package version."""
+    try:
+        from ..void import citation as void_citation
+    except ImportError:
+        void_citation = None
+    if void_citation is not None:
+        found = void_citation(store)
+        if is_dataclass(found) and not isinstance(found, type):
+            return {str(k): str(v) for k, v in asdict(found).items()}
+        return {"text": str(found), "version": __version__}
+    fields = {"title": "scidip-graph: an open knowledge graph of science diplomacy"}
+    cff = REPO_ROOT / "CITATION.cff"
+    if cff.exists():
+        for line in cff.read_text(encoding="utf-8").splitlines():
+            match = re.match(r"^(title|version|doi|url|date-released|license):\s*(.+)$", line)
+            if match:
+                fields[match[1]] = match[2].strip().strip("'\"")
+    fields.setdefault("version", __version__)
+    fields["text"] = f"scidip-graph curators. {fields['title']}. Version {fields['version']}."
+    return fields

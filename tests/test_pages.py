@@ -1,0 +1,206 @@
+"""Every resource page of the bundled data, the home page, search, browse and the scheme."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from flask.testing import FlaskClient
+
+from scidip_graph.catalogue import HOME_GROUPS
+from scidip_graph.knowledge_graph import KnowledgeGraph
+from scidip_graph.settings import Settings
+from scidip_graph.web import create_app
+
+BROWSER = {"Accept": "text/html"}
+ID = "https://w3id.org/scidip/id/"
+
+
+@pytest.fixture(scope="module")
+def client(bundled_kg: KnowledgeGraph) -> FlaskClient:
+    return create_app(Settings(), store=bundled_kg.store).test_client()
+
+
+def subjects(kg: KnowledgeGraph) -> list[str]:
+    rows = kg.select(
+        f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{ID}')) }} ORDER BY ?s"
+    )
+    return [r["s"] for r in rows]
+
+
+def text(html: bytes) -> str:
+    body = html.decode().split("<main>", 1)[1]
+    return " ".join(re.sub(r"<[^>]+>", " ", body).split())
+
+
+def test_every_resource_page_renders_with_its_sources(
+    client: FlaskClient, bundled_kg: KnowledgeGraph
+) -> None:
+    iris = subjects(bundled_kg)
+    countries = [i for i in iris if i.startswith(ID + "country/")]
+    # All resources but the countries, which are many and alike: a handful of those.
+    keep = [i for i in iris if not i.startswith(ID + "country/")]
+    keep += [i for i in countries if i.rsplit("/", 1)[1] in ("CH", "JO", "IN", "KP", "YUCS", "AD")]
+    assert len(keep) > 100
+    started = time.perf_counter()
+    for iri in keep:
+        r = client.get("/id/" + iri[len(ID) :], headers=BROWSER)
+        assert r.status_code == 200, iri
+        html = r.data.decode()
+        assert 'id="source-1"' in html, iri  # the legend of sources
+        assert 'class="src" href="#source-1"' in html, iri  # a fact carries its marker
+        assert "graph:" in html or "default graph" in html, iri
+    per_page = (time.perf_counter() - started) / len(keep)
+    assert per_page < 0.25, f"{per_page * 1000:.0f} ms per page"
+
+
+def test_organisation_page(client: FlaskClient) -> None:
+    page = text(client.get("/id/organization/cern", headers=BROWSER).data)
+    for expected in [
+        "CERN",
+        "Geneva",  # where it is
+        "Memberships",
+        "member state",
+        "1954-09-29",  # a founder's start date
+        "Yugoslavia",  # a past member, with its end
+        "diplomacy for science",  # the examples it is involved in, by category
+        "CERN (institution-building)",
+        "Wikidata Q42944",
+        "ROR 01ggx4157",
+        "Our Member States",  # a source document
+    ]:
+        assert expected in page, expected
+
+
+def test_country_page(client: FlaskClient) -> None:
+    page = text(client.get("/id/country/JO", headers=BROWSER).data)
+    for expected in [
+        "Jordan",
+        "SESAME (institution-building)",
+        "JOR",
+        "400",
+        "Wikidata",
+        "GeoNames",
+    ]:
+        assert expected in page, expected
+    assert "Memberships" in page
+
+
+def test_example_page_marks_the_category_as_editorial(client: FlaskClient) -> None:
+    page = text(client.get("/id/example/vaccines-for-peace", headers=BROWSER).data)
+    for expected in [
+        "science for diplomacy",
+        "the curators' editorial decision",
+        "Anwar Nasim",
+        "Pakistan",
+        "Editorial decisions of the scidip-graph curators",
+        "Outcome",
+    ]:
+        assert expected in page, expected
+
+
+def test_person_page(client: FlaskClient) -> None:
+    page = text(client.get("/id/person/cristina-serra", headers=BROWSER).data)
+    for expected in ["Staff writer", "The World Academy of Sciences", "+39 338 430-5210"]:
+        assert expected in page, expected
+    fellow = text(client.get("/id/person/anwar-nasim", headers=BROWSER).data)
+    assert "fellow" in fellow and "Vaccines for Peace" in fellow
+
+
+def test_concept_scheme_page_shows_each_category_and_its_examples(
+    client: FlaskClient, bundled_kg: KnowledgeGraph
+) -> None:
+    html = client.get("/id/scheme/science-diplomacy", headers=BROWSER).data.decode()
+    rows = bundled_kg.select(
+        "PREFIX sd: <https://w3id.org/scidip/ontology#> PREFIX schema: <http://schema.org/> "
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?cat ?def ?name WHERE { ?e sd:category ?cat ; schema:name ?name . "
+        "?cat skos:definition ?def }"
+    )
+    assert {r["cat"] for r in rows} == {
+        ID + "concept/diplomacy-for-science",
+        ID + "concept/science-for-diplomacy",
+        ID + "concept/science-in-diplomacy",
+    }
+    for r in rows:
+        section = html.split('href="/id/' + r["cat"][len(ID) :] + '"', 1)[1].split("<h3", 1)[0]
+        assert r["def"] in section.replace("&#39;", "'")
+        assert r["name"] in section, (r["cat"], r["name"])
+
+
+def test_pages_escape_everything(client: FlaskClient) -> None:
+    r = client.get("/search", query_string={"q": "<script>alert(1)</script>"}, headers=BROWSER)
+    assert r.status_code == 200
+    assert b"<script>alert(1)" not in r.data
+    assert b"&lt;script&gt;" in r.data
+
+
+# -- home, search, browse -------------------------------------------------------------------
+
+
+def test_home_counts_equal_sparql_counts(client: FlaskClient, bundled_kg: KnowledgeGraph) -> None:
+    html = client.get("/", headers=BROWSER).data.decode()
+    for title, classes in HOME_GROUPS:
+        values = " ".join(f"<{c}>" for c in classes)
+        n = bundled_kg.select(
+            f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {values} }} ?s a ?c }}"
+        )[0]["n"]
+        shown = re.search(rf'data-count="{re.escape(title)}">(\d+)<', html)
+        assert shown is not None, title
+        assert int(shown[1]) == n, title
+
+
+def test_home_page_links(client: FlaskClient) -> None:
+    r = client.get("/", headers=BROWSER)
+    html = r.data.decode()
+    for href in ["/sparql", "/download/", "/void", "/search", "/id/scheme/science-diplomacy",
+                 "/id/example/cern", "/id/example/virunga-national-park"]:  # fmt: skip
+        assert f'"{href}"' in html, href
+    assert "Cite this dataset" in html
+    from scidip_graph import __version__
+
+    assert __version__ in html
+    assert "describedby" in r.headers["Link"]
+
+
+def test_search_finds_cern_by_nuclear(client: FlaskClient) -> None:
+    r = client.get("/search", query_string={"q": "nuclear"}, headers=BROWSER)
+    assert 'href="/id/organization/cern"' in r.data.decode()
+    js = client.get("/search", query_string={"q": "Nuclear", "format": "json"}).json
+    assert js["results"][0]["iri"] == ID + "organization/cern"
+
+
+@pytest.mark.parametrize("q", ['"', "\\", "') } DROP ALL #", "a\nb", "瑞士", ""])
+def test_search_is_safe(client: FlaskClient, q: str) -> None:
+    r = client.get("/search", query_string={"q": q}, headers={"Accept": "application/json"})
+    assert r.status_code == 200
+    if q == "瑞士":
+        assert r.json["results"][0]["iri"] == ID + "country/CH"
+
+
+def test_browse_lists_classes_with_counts(client: FlaskClient, bundled_kg: KnowledgeGraph) -> None:
+    js = client.get("/browse", headers={"Accept": "application/json"}).json
+    counts = {c["classes"][0]: c["count"] for c in js["classes"]}
+    assert (
+        counts["http://schema.org/Country"]
+        == bundled_kg.select(
+            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <http://schema.org/Country> }"
+        )[0]["n"]
+    )
+    html = client.get("/browse", headers=BROWSER).data.decode()
+    assert 'href="/browse/sd:Example"' in html
+
+
+def test_browse_a_class(client: FlaskClient) -> None:
+    html = client.get("/browse/sd:Example", headers=BROWSER).data.decode()
+    for slug in [
+        "cern",
+        "sesame",
+        "mt-paektu-study",
+        "vaccines-for-peace",
+        "virunga-national-park",
+    ]:
+        assert f'href="/id/example/{slug}"' in html
+    assert client.get("/browse/nope:Thing").status_code == 404
+    assert client.get("/browse/schema:Unused").status_code == 404
