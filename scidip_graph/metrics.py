@@ -28,8 +28,10 @@ class Metrics:
 
     content_type = CONTENT_TYPE_LATEST
 
-    def __init__(self) -> None:
-        self._shared = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+    def __init__(self, *, shared: bool = False) -> None:
+        # Shared (the pre-fork server, which sets PROMETHEUS_MULTIPROC_DIR before anything
+        # imports prometheus_client): counts in files, summed on read. Else this process only.
+        self._shared = shared and bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
         # Shared mode: metrics go to the default registry backed by files; else a private one.
         registry = REGISTRY if self._shared else CollectorRegistry()
         self._registry = registry

@@ -86,7 +86,7 @@ def build_app(settings: Settings) -> Any:
     runner = WatchdogRunner(
         heavy_after=settings.heavy_after, heavy_slots=HeavySlots(settings.heavy_limit)
     )
-    app = create_app(settings, runner=runner, on_doomed=_stop_worker)
+    app = create_app(settings, runner=runner, on_doomed=_stop_worker, shared_metrics=True)
     store = app.extensions["scidip"]["store"]
     log.info(
         "loaded %d quads in %d named graphs (data version %s)",

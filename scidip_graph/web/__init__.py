@@ -36,6 +36,7 @@ def create_app(
     *,
     runner: Runner | WatchdogRunner | None = None,
     on_doomed: Any = None,
+    shared_metrics: bool = False,
 ) -> Flask:
     """Build the app.
 
@@ -47,6 +48,7 @@ def create_app(
             heavy-query slots); a plain :class:`Runner` by default.
         on_doomed: called after answering a request whose query overran (the server stops
             the worker there).
+        shared_metrics: count metrics across pre-forked worker processes (the server).
     """
     settings = settings or Settings.from_env()
     if store is None:
@@ -55,7 +57,7 @@ def create_app(
         store = prepare_store(settings)
     app = Flask(__name__)
     app.config["SCIDIP_SETTINGS"] = settings
-    metrics = Metrics()
+    metrics = Metrics(shared=shared_metrics)
     cache = None
     if settings.cache_bytes > 0 and hasattr(store, "data_dir"):
         cache = ResultCache(store.data_dir / "cache", max_bytes=settings.cache_bytes)
