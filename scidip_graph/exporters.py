@@ -18,6 +18,8 @@ from .jsonld import jsonld_bytes, load_context
 from .namespaces import PREFIXES
 from .store import Store
 
+__all__ = ["DumpReport", "dump", "jsonld_bytes", "jsonld_context"]
+
 
 @dataclass
 class DumpReport:

@@ -91,7 +91,7 @@ def statistics(store: Store) -> Statistics:
     """Count everything the description states, with SPARQL on the store."""
 
     def one(where: str, what: str = "COUNT(*)") -> int:
-        row = next(iter(store.query(f"SELECT ({what} AS ?n) WHERE {{ {where} }}")))  # type: ignore[call-overload]
+        (row,) = _select(store, f"SELECT ({what} AS ?n) WHERE {{ {where} }}")
         return int(row["n"].value)
 
     stats = Statistics(
@@ -104,11 +104,11 @@ def statistics(store: Store) -> Statistics:
         distinct_subjects=one("?s ?p ?o", "COUNT(DISTINCT ?s)"),
         distinct_objects=one("?s ?p ?o", "COUNT(DISTINCT ?o)"),
     )
-    for row in store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    ):  # type: ignore[union-attr]
+    for row in _select(
+        store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    ):
         stats.graphs[row["g"].value] = int(row["n"].value)
-    for row in store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"):  # type: ignore[union-attr]
+    for row in _select(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"):
         if isinstance(row["c"], ox.NamedNode):
             stats.class_partitions[row["c"].value] = int(row["n"].value)
     for slug, _, space, _ in LINK_TARGETS:
@@ -117,20 +117,16 @@ def statistics(store: Store) -> Statistics:
         )
     used = [
         r["t"].value
-        for r in store.query(
-            "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } FILTER(isIRI(?t)) }"
+        for r in _select(
+            store, "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } FILTER(isIRI(?t)) }"
         )
-    ]  # type: ignore[union-attr]
-    stats.vocabularies = sorted({vocabulary(iri) for iri in used})
-    stats.examples = [
-        iri
-        for iri in EXAMPLES
-        if store.query(f"ASK {{ <{iri}> ?p ?o }}")  # type: ignore[arg-type]
     ]
+    stats.vocabularies = sorted({vocabulary(iri) for iri in used})
+    stats.examples = [iri for iri in EXAMPLES if bool(store.query(f"ASK {{ <{iri}> ?p ?o }}"))]
     times = sorted(
         r["t"].value
-        for r in store.query(  # type: ignore[union-attr]
-            "SELECT DISTINCT ?t WHERE { ?g <http://www.w3.org/ns/prov#generatedAtTime> ?t }"
+        for r in _select(
+            store, "SELECT DISTINCT ?t WHERE { ?g <http://www.w3.org/ns/prov#generatedAtTime> ?t }"
         )
     )
     changes = getattr(store, "changesets", None)
@@ -170,14 +166,10 @@ def describe(
     base = base_url.rstrip("/")
     out: list[ox.Quad] = []
 
-    def add(s: ox.NamedNode | ox.BlankNode, p: str, o: object) -> None:
-        out.append(
-            ox.Quad(
-                s,
-                _iri(p),
-                o if isinstance(o, ox.NamedNode | ox.BlankNode | ox.Literal) else _int(o),
-            )
-        )  # type: ignore[arg-type]
+    def add(
+        s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal | int
+    ) -> None:
+        out.append(ox.Quad(s, _iri(p), _int(o) if isinstance(o, int) else o))
 
     ds = DATASET
     add(ds, "rdf:type", _iri("void:Dataset"))
@@ -325,9 +317,18 @@ def citation(store: Store | None = None) -> Citation:
     return Citation(TITLE, version, "scidip-graph curators", url, "CC-BY-4.0", text)
 
 
-def _graph_provenance(store: Store) -> dict[str, list[tuple[ox.NamedNode, object]]]:
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+def _select(store: Store, sparql: str) -> list[ox.QuerySolution]:
+    result = store.query(sparql)
+    assert isinstance(result, ox.QuerySolutions)
+    return list(result)
+
+
+def _graph_provenance(store: Store) -> dict[str, list[tuple[ox.NamedNode, Term]]]:
     wanted = {_iri(p) for p in (*GRAPH_PROVENANCE, "dct:title", "dct:license")}
-    found: dict[str, list[tuple[ox.NamedNode, object]]] = {}
+    found: dict[str, list[tuple[ox.NamedNode, Term]]] = {}
     for quad in store.quads(graph=""):
         if quad.predicate in wanted and isinstance(quad.subject, ox.NamedNode):
             found.setdefault(quad.subject.value, []).append((quad.predicate, quad.object))
@@ -343,8 +344,8 @@ def _typed(value: str, datatype: str) -> ox.Literal:
     return ox.Literal(value, datatype=_iri(datatype))
 
 
-def _int(value: object) -> ox.Literal:
-    return _typed(str(int(value)), "xsd:integer")  # type: ignore[call-overload]
+def _int(value: int) -> ox.Literal:
+    return _typed(str(value), "xsd:integer")
 
 
 def _datetime(value: str) -> str:

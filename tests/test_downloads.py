@@ -40,6 +40,13 @@ def client() -> FlaskClient:
     return create_app(Settings(), store=open_graph([SAMPLE]).store).test_client()
 
 
+@pytest.fixture(autouse=True)
+def _private_metrics(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `serve` run in-process by an earlier test (test_startup) leaves PROMETHEUS_MULTIPROC_DIR
+    # set, and then a second app in this process clashes in the shared metrics registry.
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+
+
 def test_listing_for_machines(client: FlaskClient) -> None:
     for r in (
         client.get("/download/index.json"),

@@ -22,6 +22,13 @@ from tests.conftest import SAMPLE
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
+@pytest.fixture(autouse=True)
+def _private_metrics(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `serve` run in-process by an earlier test (test_startup) leaves PROMETHEUS_MULTIPROC_DIR
+    # set, and then a second app in this process clashes in the shared metrics registry.
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+
+
 def _graphs(ds: Dataset) -> dict[str, Graph]:
     graphs: dict[str, Graph] = {}
     for s, p, o, g in ds.quads((None, None, None, None)):

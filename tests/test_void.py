@@ -28,6 +28,13 @@ DS = URIRef(DATASET.value)
 REPO = Path(__file__).parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _private_metrics(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `serve` run in-process by an earlier test (test_startup) leaves PROMETHEUS_MULTIPROC_DIR
+    # set, and then a second app in this process clashes in the shared metrics registry.
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+
+
 def _count(store: Store, where: str, what: str = "COUNT(*)") -> int:
     row = next(iter(store.query(f"SELECT ({what} AS ?n) WHERE {{ {where} }}")))  # type: ignore[call-overload]
     return int(row["n"].value)

@@ -12,6 +12,7 @@ the description from :mod:`scidip_graph.void`, kept per data version and host.
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
@@ -123,9 +124,9 @@ def index_json() -> Response:
                 row["union_of_graphs"] = f.merged_graphs
         rows.append(row)
     body = {"data_version": downloads.store.version, "files": rows}
-    response = current_app.json.response(body)
+    response = Response(json.dumps(body, indent=1) + "\n", content_type="application/json")
     response.headers["Cache-Control"] = "public, max-age=60"
-    return response  # type: ignore[no-any-return]
+    return response
 
 
 @bp.get("/download/<name>")
@@ -219,3 +220,26 @@ def _size(n: int) -> str:
             return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1000  # type: ignore[assignment]
     return f"{n} B"
+
+
+def _get(summary: str, *media: str, errors: tuple[int, ...] = ()) -> dict[str, Any]:
+    responses: dict[str, Any] = {
+        "200": {"description": "OK", "content": {m: {} for m in media}},
+        "304": {"description": "Not modified (If-None-Match, If-Modified-Since)"},
+    }
+    for status in errors:
+        responses[str(status)] = {"description": "Error (the one JSON error shape)"}
+    return {"get": {"summary": summary, "responses": responses}}
+
+
+OPENAPI: dict[str, Any] = {
+    "/download/": _get("The downloadable files (HTML, or JSON by Accept)", "text/html"),
+    "/download/index.json": _get(
+        "The downloadable files, with sizes and SHA-256", "application/json"
+    ),
+    "/download/{name}": _get("One file (gzip on Accept-Encoding)", "*/*", errors=(404,)),
+    "/context.jsonld": _get("The JSON-LD context", "application/ld+json"),
+    "/void": _get("The dataset description (VoID, DCAT)", "text/turtle", errors=(406,)),
+    "/void.{suffix}": _get("The dataset description as .ttl, .jsonld, .nt or .rdf", errors=(404,)),
+}
+"""The OpenAPI paths of these routes, for ``openapi.py`` to merge into its document."""
