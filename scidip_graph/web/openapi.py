@@ -126,6 +126,101 @@ def _sparql_path(summary: str) -> dict[str, Any]:
     }
 
 
+_RDF_TYPES = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
+
+
+def _page(
+    summary: str,
+    *,
+    rdf: bool = False,
+    params: list[dict[str, Any]] | None = None,
+    errors: tuple[int, ...] = (),
+) -> dict[str, Any]:
+    content = {"text/html": {}, **({m: {} for m in _RDF_TYPES} if rdf else {})}
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": params or [],
+            "responses": {"200": {"description": "OK", "content": content}, **_errors(*errors)},
+        }
+    }
+
+
+def _path_param(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": description,
+    }
+
+
+def _linked_data_paths() -> dict[str, Any]:
+    return {
+        "/": _page("Home: what the graph is, counts per class, the categories, search"),
+        "/search": _page(
+            "Search names and labels in any language",
+            params=[{"name": "q", "in": "query", "schema": {"type": "string"}}],
+        ),
+        "/browse": _page("Classes with their instance counts (JSON by Accept)"),
+        "/browse/{name}": _page(
+            "Instances of one class (CURIE, e.g. sd:Example)",
+            params=[_path_param("name", "the class as a CURIE")],
+            errors=(404,),
+        ),
+        "/id/{path}": _page(
+            "A resource of https://w3id.org/scidip/id/: HTML, or RDF by Accept or suffix "
+            "(.ttl, .jsonld, .nt, .rdf, .trig, .nq), with its sources",
+            rdf=True,
+            params=[_path_param("path", "the part after /id/")],
+            errors=(404, 406),
+        ),
+        "/ontology": _page(
+            "The ontology's documentation, generated from ontology/ "
+            "(Turtle and other RDF by Accept)",
+            rdf=True,
+            errors=(406,),
+        ),
+        "/ontology.{ext}": _page(
+            "The ontology as a file (ttl, jsonld, nt, rdf)",
+            rdf=True,
+            params=[_path_param("ext", "file extension")],
+            errors=(404,),
+        ),
+        "/void": _page(
+            "VoID and DCAT description of the dataset, with statistics", rdf=True, errors=(406,)
+        ),
+        "/void.{suffix}": _page(
+            "The dataset description as a file (ttl, jsonld, nt, rdf)",
+            rdf=True,
+            params=[_path_param("suffix", "file extension")],
+            errors=(404,),
+        ),
+        "/context.jsonld": {
+            "get": {
+                "summary": "The JSON-LD context of every JSON-LD answer",
+                "responses": {"200": {"description": "OK", "content": {"application/ld+json": {}}}},
+            }
+        },
+        "/download/": _page("The dumps, the ontology and the shapes, with checksums"),
+        "/download/index.json": {
+            "get": {"summary": "The downloads as JSON", "responses": {"200": {"description": "OK"}}}
+        },
+        "/download/{name}": {
+            "get": {
+                "summary": "One download (ETag, Last-Modified, gzip on Accept-Encoding)",
+                "parameters": [_path_param("name", "file name, e.g. scidip-graph.trig")],
+                "responses": {
+                    "200": {"description": "The file"},
+                    "304": {"description": "Not modified"},
+                    **_errors(404),
+                },
+            }
+        },
+    }
+
+
 def openapi(settings: Settings, *, server: str) -> dict[str, Any]:
     """The OpenAPI document."""
     return {
@@ -156,6 +251,7 @@ def openapi(settings: Settings, *, server: str) -> dict[str, Any]:
                     },
                 }
             },
+            **_linked_data_paths(),
             "/openapi.json": {
                 "get": {
                     "summary": "This description",
