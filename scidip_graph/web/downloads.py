@@ -220,26 +220,3 @@ def _size(n: int) -> str:
             return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1000  # type: ignore[assignment]
     return f"{n} B"
-
-
-def _get(summary: str, *media: str, errors: tuple[int, ...] = ()) -> dict[str, Any]:
-    responses: dict[str, Any] = {
-        "200": {"description": "OK", "content": {m: {} for m in media}},
-        "304": {"description": "Not modified (If-None-Match, If-Modified-Since)"},
-    }
-    for status in errors:
-        responses[str(status)] = {"description": "Error (the one JSON error shape)"}
-    return {"get": {"summary": summary, "responses": responses}}
-
-
-OPENAPI: dict[str, Any] = {
-    "/download/": _get("The downloadable files (HTML, or JSON by Accept)", "text/html"),
-    "/download/index.json": _get(
-        "The downloadable files, with sizes and SHA-256", "application/json"
-    ),
-    "/download/{name}": _get("One file (gzip on Accept-Encoding)", "*/*", errors=(404,)),
-    "/context.jsonld": _get("The JSON-LD context", "application/ld+json"),
-    "/void": _get("The dataset description (VoID, DCAT)", "text/turtle", errors=(406,)),
-    "/void.{suffix}": _get("The dataset description as .ttl, .jsonld, .nt or .rdf", errors=(404,)),
-}
-"""The OpenAPI paths of these routes, for ``openapi.py`` to merge into its document."""
