@@ -20,6 +20,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
+from rdflib.term import Node
 
 from .namespaces import SD, compact_iri
 from .paths import ONTOLOGY_DIR
@@ -194,8 +195,8 @@ def _doc(ontology: Path, _m1: float, shapes: Path, _m2: float) -> OntologyDoc:
                 terms.append(_term(g, s, subject, kind))
     terms.sort(key=lambda t: t.curie.lower())
     statements = [
-        (_link(a), _ALIGNMENTS.get(p, compact_iri(str(p))), _link(b))
-        for a, p, b in sorted(g)
+        (_link(a), _ALIGNMENTS.get(p, compact_iri(str(p))), _link(b))  # type: ignore[call-overload]
+        for a, p, b in sorted(g, key=str)
         if isinstance(a, URIRef) and not str(a).startswith(str(SD)) and a != head
     ]
     lic = g.value(head, DCTERMS.license)
@@ -225,7 +226,9 @@ def _term(g: Graph, s: Graph, subject: URIRef, kind: str) -> TermDoc:
         domain=[_class_link(g, d) for d in g.objects(subject, RDFS.domain)],
         range=[_class_link(g, r) for r in g.objects(subject, RDFS.range)],
         alignments=[
-            (_ALIGNMENTS[p], _link(o)) for p in _ALIGNMENTS for o in sorted(g.objects(subject, p))
+            (_ALIGNMENTS[p], _link(o))
+            for p in _ALIGNMENTS
+            for o in sorted(g.objects(subject, p), key=str)
         ],
     )
     doc.shapes = _shapes_for(s, subject, kind == "class")
@@ -235,15 +238,15 @@ def _term(g: Graph, s: Graph, subject: URIRef, kind: str) -> TermDoc:
 def _shapes_for(s: Graph, term: URIRef, is_class: bool) -> list[ShapeDoc]:
     found: list[ShapeDoc] = []
     if is_class:
-        for shape in sorted(s.subjects(SH.targetClass, term)):
+        for shape in sorted(s.subjects(SH.targetClass, term), key=str):
             found.append(_shape(s, shape, "targets every instance"))
-            for prop in sorted(s.objects(shape, SH.property)):
+            for prop in sorted(s.objects(shape, SH.property), key=str):
                 path = _render(s, s.value(prop, SH.path))
                 found.append(_shape(s, prop, f"on {path} of every instance"))
         return found
-    for shape in sorted(s.subjects(SH.targetObjectsOf, term)):
+    for shape in sorted(s.subjects(SH.targetObjectsOf, term), key=str):
         found.append(_shape(s, shape, "targets every value of this property"))
-    for prop in sorted(s.subjects(SH.path, term)):
+    for prop in sorted(s.subjects(SH.path, term), key=str):
         owners = sorted(_render(s, n) for n in s.subjects(SH.property, prop))
         targets = sorted(
             _render(s, c)
@@ -257,19 +260,19 @@ def _shapes_for(s: Graph, term: URIRef, is_class: bool) -> list[ShapeDoc]:
     return found
 
 
-def _shape(s: Graph, shape: object, applies: str) -> ShapeDoc:
+def _shape(s: Graph, shape: Node, applies: str) -> ShapeDoc:
     constraints = [
         f"{compact_iri(str(p)).split(':', 1)[1]} {_render(s, o)}"
-        for p, o in sorted(s.predicate_objects(shape))  # type: ignore[arg-type]
+        for p, o in sorted(s.predicate_objects(shape), key=str)
         if str(p).startswith(str(SH)) and p not in _SHAPE_SKIP
     ]
-    severity = s.value(shape, SH.severity)  # type: ignore[arg-type]
+    severity = s.value(shape, SH.severity)
     return ShapeDoc(
         shape=_render(s, shape) if isinstance(shape, URIRef) else "(inline shape)",
         applies=applies,
         severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
         constraints=constraints,
-        message=str(s.value(shape, SH.message) or ""),  # type: ignore[arg-type]
+        message=str(s.value(shape, SH.message) or ""),
     )
 
 

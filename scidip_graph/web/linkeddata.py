@@ -79,7 +79,7 @@ def serialize(quads: list[ox.Quad], fmt: Format) -> bytes:
         data = sorted({ox.Quad(q.subject, q.predicate, q.object) for q in quads}, key=_key)
     if fmt.name == "jsonld":
         return _jsonld(data)
-    return ox.serialize(
+    return ox.serialize(  # type: ignore[return-value]  # bytes when no output is given
         data if fmt.kind == "dataset" else [q.triple for q in data],
         format=getattr(ox.RdfFormat, fmt.oxigraph or ""),
         prefixes=PREFIXES if fmt.name in ("turtle", "trig") else None,
@@ -141,7 +141,9 @@ def resource(path: str) -> Any:
             titles=SECTION_TITLES,
             jsonld=script_json(description.quads),
             path=path,
-            categories=categories(store, iri) if SCHEME_TYPE in description.type_iris else [],
+            categories=(
+                categories(store, description.iri) if SCHEME_TYPE in description.type_iris else []
+            ),
         )
         response = Response(html, content_type="text/html; charset=utf-8")
     else:

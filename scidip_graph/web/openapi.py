@@ -136,7 +136,7 @@ def _page(
     params: list[dict[str, Any]] | None = None,
     errors: tuple[int, ...] = (),
 ) -> dict[str, Any]:
-    content = {"text/html": {}, **({m: {} for m in _RDF_TYPES} if rdf else {})}
+    content: dict[str, Any] = {"text/html": {}, **({m: {} for m in _RDF_TYPES} if rdf else {})}
     return {
         "get": {
             "summary": summary,

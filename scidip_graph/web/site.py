@@ -8,8 +8,7 @@ points at ``/void`` with a ``Link`` header.
 
 from __future__ import annotations
 
-import re
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict
 from typing import Any
 
 import pyoxigraph as ox
@@ -23,8 +22,8 @@ from ..errors import NotFoundError
 from ..formats import Format
 from ..namespaces import compact_iri
 from ..ontology_docs import ONTOLOGY_FILE, live_examples, ontology_doc
-from ..paths import REPO_ROOT
 from ..presentation import term_label
+from ..void import citation as void_citation
 from .linkeddata import choose, json_response, serialize
 
 bp = Blueprint("site", __name__)
@@ -137,24 +136,5 @@ def _ontology_rdf(fmt: Format) -> bytes:
 
 
 def citation(store: Any = None) -> dict[str, str]:
-    """The "cite this dataset" block: from :func:`scidip_graph.void.citation` when it exists,
-    else from ``CITATION.cff`` and the package version."""
-    try:
-        from ..void import citation as void_citation
-    except ImportError:
-        void_citation = None
-    if void_citation is not None:
-        found = void_citation(store)
-        if is_dataclass(found) and not isinstance(found, type):
-            return {str(k): str(v) for k, v in asdict(found).items()}
-        return {"text": str(found), "version": __version__}
-    fields = {"title": "scidip-graph: an open knowledge graph of science diplomacy"}
-    cff = REPO_ROOT / "CITATION.cff"
-    if cff.exists():
-        for line in cff.read_text(encoding="utf-8").splitlines():
-            match = re.match(r"^(title|version|doi|url|date-released|license):\s*(.+)$", line)
-            if match:
-                fields[match[1]] = match[2].strip().strip("'\"")
-    fields.setdefault("version", __version__)
-    fields["text"] = f"scidip-graph curators. {fields['title']}. Version {fields['version']}."
-    return fields
+    """The "cite this dataset" block, from :func:`scidip_graph.void.citation`."""
+    return {str(k): str(v) for k, v in asdict(void_citation(store)).items()}
