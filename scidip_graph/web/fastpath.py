@@ -20,6 +20,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from ..errors import PayloadTooLargeError, ScidipError
+from ..jsonld import jsonld_bytes
 from ..negotiation import negotiate
 from ..protocol import ALLOWED_METHODS, ProtocolRequest
 from ..service_description import PREFIXES as SD_PREFIXES
@@ -185,8 +186,6 @@ class SparqlEndpoint:
             triples = service_description(self.service.store, self.service.settings, endpoint)
             prefixes = SD_PREFIXES if fmt.name in ("turtle", "trig") else None
             if fmt.name == "jsonld":
-                from ..exporters import jsonld_bytes
-
                 data = jsonld_bytes([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
             else:
                 data = (

@@ -21,6 +21,7 @@ from ..catalogue import categories, search
 from ..describe import describe, resource_iri, resource_quads
 from ..errors import NotAcceptableError, NotFoundError
 from ..formats import Format, by_extension
+from ..jsonld import jsonld_bytes
 from ..namespaces import PREFIXES
 from ..negotiation import negotiate, offered
 from ..presentation import SECTION_TITLES
@@ -93,11 +94,7 @@ def script_json(quads: list[ox.Quad]) -> str:
 
 
 def _jsonld(quads: list[ox.Quad]) -> bytes:
-    try:
-        from ..jsonld import jsonld_bytes  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        from ..exporters import jsonld_bytes
-    return bytes(jsonld_bytes(quads))
+    return jsonld_bytes(quads)
 
 
 def _key(q: ox.Quad) -> tuple[str, ...]:
