@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from .formats import RDF_KINDS, Format, get_format
-from .jsonld import jsonld_bytes, load_context
+from .jsonld import jsonld_bytes, load_context, term_key
 from .namespaces import PREFIXES
 from .store import Store
 
@@ -93,20 +93,10 @@ def _union(quads: list[ox.Quad]) -> list[ox.Quad]:
     return [ox.Quad(*t) for t in triples]
 
 
-def _term_key(term: Any) -> tuple[int, str, str]:
-    if isinstance(term, ox.DefaultGraph):
-        return (0, "", "")
-    if isinstance(term, ox.NamedNode):
-        return (1, term.value, "")
-    if isinstance(term, ox.BlankNode):
-        return (2, term.value, "")
-    return (3, term.value, term.language or term.datatype.value)
-
-
 def _quad_key(q: ox.Quad) -> tuple[tuple[int, str, str], ...]:
     return (
-        _term_key(q.graph_name),
-        _term_key(q.subject),
-        _term_key(q.predicate),
-        _term_key(q.object),
+        term_key(q.graph_name),
+        term_key(q.subject),
+        term_key(q.predicate),
+        term_key(q.object),
     )

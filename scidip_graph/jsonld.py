@@ -138,7 +138,7 @@ def jsonld_document(quads: Iterable[ox.Quad], *, context_url: str | None = None)
     inline = _inline_blank_nodes(unique)
     default = _graph_nodes(ctx, by_graph.pop(ox.DefaultGraph(), []), inline)
     index = {node["@id"]: node for node in default if "@id" in node}
-    for graph in sorted(by_graph, key=_term_key):
+    for graph in sorted(by_graph, key=term_key):
         nodes = _graph_nodes(ctx, by_graph[graph], inline)
         graph_id = _node_id(ctx, graph)
         if graph_id not in index:
@@ -202,10 +202,10 @@ def _graph_nodes(
             node[key] = values[0] if len(values) == 1 else values
         return node
 
-    top = sorted((s for s in by_subject if s not in inline), key=_term_key)
+    top = sorted((s for s in by_subject if s not in inline), key=term_key)
     nodes = [build(subject, False) for subject in top]
     # Blank nodes referenced once but only from each other (a cycle) have no top to hang on.
-    for subject in sorted(inline - done, key=_term_key):
+    for subject in sorted(inline - done, key=term_key):
         if subject not in done:
             inline.discard(subject)
             nodes.append(build(subject, False))
@@ -220,7 +220,7 @@ def _properties(
         predicate, obj = quad.predicate.value, quad.object
         if predicate == RDF_TYPE and isinstance(obj, ox.NamedNode):
             entries["@type"].append(
-                (_term_key(obj), ctx.classes.get(obj.value) or ctx.compact(obj.value))
+                (term_key(obj), ctx.classes.get(obj.value) or ctx.compact(obj.value))
             )
             continue
         term, coercion = ctx.terms.get(predicate, (None, None))
@@ -228,9 +228,9 @@ def _properties(
             term = None
         key = term or ctx.compact(predicate)
         if isinstance(obj, ox.BlankNode) and obj in inline and obj not in done:
-            entries[key].append((_term_key(obj), build(obj, True)))
+            entries[key].append((term_key(obj), build(obj, True)))
         else:
-            entries[key].append((_term_key(obj), _value(ctx, obj, coercion if term else None)))
+            entries[key].append((term_key(obj), _value(ctx, obj, coercion if term else None)))
     ordered = sorted(entries.items(), key=lambda kv: (kv[0] != "@type", kv[0]))
     return [
         (key, [value for _, value in sorted(values, key=lambda kv: kv[0])])
@@ -276,7 +276,8 @@ def _node_id(ctx: Context, term: Any) -> str:
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else ctx.compact(term.value)
 
 
-def _term_key(term: Any) -> tuple[int, str, str]:
+def term_key(term: Any) -> tuple[int, str, str]:
+    """A sort key for RDF terms: the default graph, IRIs, blank nodes, then literals."""
     if isinstance(term, ox.DefaultGraph):
         return (0, "", "")
     if isinstance(term, ox.NamedNode):
