@@ -16,6 +16,9 @@ serialisers (JSON-LD through the project's compact writer), capped the same way.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _quote  # C-accelerated
@@ -242,3 +245,76 @@ _BOOLEAN_WRITERS: dict[str, Callable[[bool], bytes]] = {
         f"{_XML_HEAD}<head/>\n<boolean>{'true' if b else 'false'}</boolean>\n</sparql>\n"
     ).encode(),
 }
+
+
+# --- pyoxigraph's own serialisers, when the result is within the cap ---------------------------
+
+NATIVE_BYTES = 32 * 1024 * 1024
+"""Past this much output the native attempt stops and the capped Python writer takes over."""
+
+
+class _TooBig(Exception):
+    """Raised inside pyoxigraph's serialiser to stop it (see :class:`_Bounded`)."""
+
+
+class _Bounded:
+    """A write target that refuses more than ``limit`` bytes."""
+
+    def __init__(self, out: BinaryIO, limit: int) -> None:
+        self.out, self.limit, self.size, self.exceeded = out, limit, 0, False
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            self.exceeded = True
+            raise _TooBig
+        return self.out.write(data)
+
+    def flush(self) -> None:
+        """Nothing to flush."""
+
+
+def write_solutions_natively(
+    result: ox.QuerySolutions, fmt: Format, out: Any, *, max_rows: int | None
+) -> int | None:
+    """Write SELECT results with pyoxigraph's serialiser; the number of rows, or None.
+
+    None means the result is over ``max_rows`` (or over :data:`NATIVE_BYTES`): ``out`` then
+    holds an incomplete document, and the caller runs the query again through the capped
+    :func:`write_result`. Rows are counted on the output, at C speed, in a way each format
+    makes unambiguous (TSV has no raw newline in a value, XML no raw ``<``).
+
+    >>> from scidip_graph.store import OxigraphStore
+    >>> from scidip_graph.formats import get_format
+    >>> import io
+    >>> buf = io.BytesIO()
+    >>> write_solutions_natively(OxigraphStore().select("SELECT ?x { VALUES ?x { 1 2 } }"),
+    ...                          get_format("tsv"), buf, max_rows=5), buf.getvalue()
+    (2, b'?x\\n1\\n2\\n')
+    """
+    bounded = _Bounded(out, NATIVE_BYTES)
+    try:
+        result.serialize(bounded, format=getattr(ox.QueryResultsFormat, fmt.oxigraph or ""))  # type: ignore[arg-type]  # a write()-only file object
+    except Exception:
+        if bounded.exceeded:
+            return None
+        raise
+    data = out.getvalue()
+    rows = count_rows(data, fmt)
+    return rows if max_rows is None or rows <= max_rows else None
+
+
+def count_rows(data: bytes, fmt: Format) -> int:
+    """How many solutions a serialised SELECT result holds.
+
+    >>> from scidip_graph.formats import get_format
+    >>> count_rows(b'x\\r\\n"a\\nb"\\r\\nc\\r\\n', get_format("csv"))
+    2
+    """
+    if fmt.name == "tsv":
+        return max(data.count(b"\n") - 1, 0)
+    if fmt.name == "xml-results":
+        return data.count(b"<result>")
+    if fmt.name == "csv":
+        return max(sum(1 for _ in csv.reader(io.StringIO(data.decode(), newline=""))) - 1, 0)
+    return len(json.loads(data)["results"]["bindings"])

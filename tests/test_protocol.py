@@ -436,3 +436,15 @@ def test_openapi_names_every_route(client: FlaskClient) -> None:
     }
     assert rules <= set(doc["paths"]), rules - set(doc["paths"])
     json.dumps(doc)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_row_cap_in_every_results_format(fmt: str) -> None:
+    query = (
+        'SELECT ?v WHERE { VALUES ?v { "a\\nb" "c,d" "<result>" "e\\tf" "}},{\\"" } } ORDER BY ?v'
+    )
+    within = make_client(max_rows=5).get("/sparql", query_string={"query": query, "format": fmt})
+    assert within.headers["X-Result-Rows"] == "5" and "X-Result-Capped" not in within.headers
+    over = make_client(max_rows=2).get("/sparql", query_string={"query": query, "format": fmt})
+    assert over.headers["X-Result-Rows"] == "2"
+    assert over.headers["X-Result-Capped"] == "true; max-rows=2"
