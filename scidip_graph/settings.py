@@ -32,8 +32,9 @@ class Settings:
     host: str = setting("127.0.0.1", "Interface to listen on.")
     port: int = setting(8000, "TCP port to listen on.")
     workers: int = setting(
-        max(4, 2 * (os.cpu_count() or 1)),
-        "Pre-forked worker processes; each answers one request at a time.",
+        max(2, os.cpu_count() or 1),
+        "Pre-forked worker processes; each answers one request at a time (one per core was "
+        "fastest in bench/; more let more slow clients in at once).",
     )
     data_dir: Path = setting(
         Path("var"),
