@@ -204,3 +204,17 @@ def test_browse_a_class(client: FlaskClient) -> None:
         assert f'href="/id/example/{slug}"' in html
     assert client.get("/browse/nope:Thing").status_code == 404
     assert client.get("/browse/schema:Unused").status_code == 404
+
+
+def test_pages_carry_an_etag_and_answer_304(bundled_kg) -> None:  # type: ignore[no-untyped-def]
+    from scidip_graph.settings import Settings
+    from scidip_graph.web import create_app
+
+    client = create_app(Settings(), store=bundled_kg.store).test_client()
+    first = client.get("/id/organization/cern", headers={"Accept": "text/html"})
+    etag = first.headers["ETag"]
+    again = client.get(
+        "/id/organization/cern", headers={"Accept": "text/html", "If-None-Match": etag}
+    )
+    assert again.status_code == 304
+    assert "ETag" not in client.get("/-/health").headers

@@ -33,7 +33,20 @@ def after_request(response: Response) -> Response:
     cors = ext["settings"].cors_origin
     if cors and request.method in ("GET", "HEAD"):
         response.headers.setdefault("Access-Control-Allow-Origin", cors)
+    if (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not response.is_streamed
+        and "ETag" not in response.headers
+        and route not in _UNCACHED
+    ):
+        # Pages are answers about the data: an ETag of their bytes lets clients revalidate.
+        response.add_etag()
+        response.make_conditional(request)
     return response
+
+
+_UNCACHED = frozenset({"/-/health", "/-/metrics"})
 
 
 @bp.get("/-/health")
