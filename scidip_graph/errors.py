@@ -164,3 +164,10 @@ class UnauthorizedError(ScidipError):
 
     status = 403
     code = "forbidden"
+
+
+class RequestTimeoutError(ScidipError):
+    """A client too slow sending its request body."""
+
+    status = 408
+    code = "request_timeout"

@@ -80,6 +80,9 @@ class Settings:
         0, "Heavy queries allowed at once; beyond, 503 with Retry-After. 0: workers - 1."
     )
     backlog: int = setting(64, "Connections waiting for a free worker at most.")
+    client_timeout: float = setting(
+        10.0, "Seconds a client may stay silent while sending a request before it is dropped."
+    )
     cache_bytes: int = setting(
         64 * 1024 * 1024, "Size of the result cache shared by the workers, in bytes."
     )

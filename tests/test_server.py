@@ -42,7 +42,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         tmp_path_factory.mktemp("live"),
         [SAMPLE],
         workers=3,
-        env={"SCIDIP_QUERY_TIMEOUT": "20", "SCIDIP_HEAVY_AFTER": "0.5", "SCIDIP_MAX_HEAVY": "2"},
+        env={
+            "SCIDIP_QUERY_TIMEOUT": "20",
+            "SCIDIP_HEAVY_AFTER": "0.5",
+            "SCIDIP_MAX_HEAVY": "2",
+            "SCIDIP_CLIENT_TIMEOUT": "1",
+        },
     )
     yield live
     live.stop()
@@ -289,3 +294,22 @@ def test_committed_changes_reach_every_worker(server: LiveServer) -> None:
         status, _, body = get(server, NAMES, format="csv")
         assert status == 200
         assert "Schweiz" in body.decode()
+
+
+def test_slow_clients_do_not_hold_the_workers(server: LiveServer) -> None:
+    import socket
+
+    slow = []
+    for _ in range(4):  # more than the workers
+        conn = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        conn.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")  # never finished
+        slow.append(conn)
+    try:
+        time.sleep(2.5)  # past the client timeout (1 s in this server)
+        for conn in slow:
+            conn.settimeout(3)
+            assert conn.recv(100) == b""  # dropped by the server, not kept waiting
+        assert get(server, NAMES)[0] == 200
+    finally:
+        for conn in slow:
+            conn.close()

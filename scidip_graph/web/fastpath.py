@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from ..errors import PayloadTooLargeError, ScidipError
+from ..errors import PayloadTooLargeError, RequestTimeoutError, ScidipError
 from ..jsonld import jsonld_bytes
 from ..negotiation import negotiate
 from ..protocol import ALLOWED_METHODS, ProtocolRequest
@@ -226,6 +226,13 @@ class _Body:
 
 
 def _body(environ: dict[str, Any], limit: int) -> bytes:
+    try:
+        return _read_body(environ, limit)
+    except TimeoutError:
+        raise RequestTimeoutError("the request body arrived too slowly") from None
+
+
+def _read_body(environ: dict[str, Any], limit: int) -> bytes:
     if environ["REQUEST_METHOD"] != "POST":
         return b""
     length = environ.get("CONTENT_LENGTH") or ""
