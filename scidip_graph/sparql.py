@@ -231,8 +231,10 @@ class SparqlService:
             # pyoxigraph's serialiser is several times faster than ours; ours is only needed
             # when the result is over the row cap, which is rare: then the query runs again.
             spool = Spool(SPOOL_BYTES)
-            rows = write_solutions_natively(result, fmt, spool, max_rows=self.settings.max_rows)
-            result = None  # dropped on this thread (see below)
+            try:
+                rows = write_solutions_natively(result, fmt, spool, max_rows=self.settings.max_rows)
+            finally:
+                result = None  # dropped on this thread (see below)
             if rows is not None:
                 outcome.rows = rows
                 return spool
