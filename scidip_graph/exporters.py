@@ -8,6 +8,8 @@ JSON-LD is written by :mod:`scidip_graph.jsonld` with the project context.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -67,25 +69,54 @@ def dump(store: Store, format: str, out: BinaryIO, *, graph: str | None = None) 
     (['http://g'], b'<http://a> <http://p> "x" .\\n')
     """
     fmt = get_format(format, kinds=RDF_KINDS)
-    quads = sorted(store.quads(graph=graph), key=_quad_key)
+    quads = list(store.quads(graph=graph))
     report = DumpReport(fmt)
     if not fmt.keeps_graphs:
         report.merged_graphs = sorted(
             {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
         )
-        quads = _union(quads)
-    report.statements = len(quads)
+    report.statements = write_quads(quads, fmt, out)
+    return report
+
+
+def serialize_quads(
+    quads: Iterable[ox.Quad], fmt: Format, *, prefixes: dict[str, str] | None = None
+) -> bytes:
+    """Quads in a format, deterministically: dataset formats keep the graphs, the others get
+    the union (each triple once).
+
+    >>> q = ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://p"), ox.Literal("x"),
+    ...             ox.NamedNode("http://g"))
+    >>> serialize_quads([q, q], get_format("nt"))
+    b'<http://a> <http://p> "x" .\\n'
+    """
+    out = io.BytesIO()
+    write_quads(quads, fmt, out, prefixes=prefixes)
+    return out.getvalue()
+
+
+def write_quads(
+    quads: Iterable[ox.Quad],
+    fmt: Format,
+    out: BinaryIO,
+    *,
+    prefixes: dict[str, str] | None = None,
+) -> int:
+    """Write quads as :func:`serialize_quads` does; returns how many statements were written.
+
+    ``prefixes`` (Turtle and TriG only) defaults to the project's.
+    """
+    data = sorted(set(quads), key=_quad_key) if fmt.keeps_graphs else _union(list(quads))
     if fmt.name == "jsonld":
-        out.write(jsonld_bytes(quads))
+        out.write(jsonld_bytes(data))
     else:
-        prefixes = PREFIXES if fmt.name in ("turtle", "trig") else None
         ox.serialize(
-            quads if fmt.keeps_graphs else [q.triple for q in quads],
+            data if fmt.keeps_graphs else [q.triple for q in data],
             out,
             format=getattr(ox.RdfFormat, fmt.oxigraph or ""),
-            prefixes=prefixes,
+            prefixes=(prefixes or PREFIXES) if fmt.name in ("turtle", "trig") else None,
         )
-    return report
+    return len(data)
 
 
 def _union(quads: list[ox.Quad]) -> list[ox.Quad]:

@@ -21,8 +21,9 @@ import pyoxigraph as ox
 
 from . import __version__
 from .dumps import DumpFile
+from .exporters import serialize_quads
 from .formats import RDF_KINDS, get_format
-from .jsonld import jsonld_bytes, load_context
+from .jsonld import load_context
 from .store import Store
 
 VOID_NS = "https://w3id.org/scidip/void#"
@@ -269,15 +270,8 @@ def void_bytes(quads: Iterable[ox.Quad], format: str = "turtle") -> bytes:
     b''
     """
     fmt = get_format(format, kinds=RDF_KINDS)
-    quads = list(quads)
-    if fmt.name == "jsonld":
-        return jsonld_bytes(quads)
-    prefixes = None
-    if fmt.name in ("turtle", "trig"):
-        prefixes = dict(sorted(load_context().prefixes)) | {"desc": VOID_NS}
-    data = quads if fmt.keeps_graphs else [q.triple for q in quads]
-    rdf_format = getattr(ox.RdfFormat, fmt.oxigraph or "")
-    return ox.serialize(data, format=rdf_format, prefixes=prefixes) or b""
+    prefixes = dict(sorted(load_context().prefixes)) | {"desc": VOID_NS}
+    return serialize_quads(quads, fmt, prefixes=prefixes)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,8 @@ from werkzeug.http import parse_accept_header
 from ..catalogue import categories, search
 from ..describe import describe, resource_iri, resource_quads
 from ..errors import NotAcceptableError, NotFoundError
+from ..exporters import serialize_quads
 from ..formats import Format, by_extension
-from ..jsonld import jsonld_bytes
-from ..namespaces import PREFIXES
 from ..negotiation import negotiate, offered
 from ..presentation import SECTION_TITLES
 
@@ -66,42 +65,14 @@ def choose(
 
 
 def serialize(quads: list[ox.Quad], fmt: Format) -> bytes:
-    """A resource's quads in a format: dataset formats keep the graphs, others get the union.
-
-    >>> from scidip_graph.formats import get_format
-    >>> q = ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://p"), ox.Literal("x"),
-    ...             ox.NamedNode("http://g"))
-    >>> serialize([q, q], get_format("nt"))
-    b'<http://a> <http://p> "x" .\\n'
-    """
-    if fmt.name in ("trig", "nquads"):
-        data = sorted(set(quads), key=_key)
-    else:
-        data = sorted({ox.Quad(q.subject, q.predicate, q.object) for q in quads}, key=_key)
-    if fmt.name == "jsonld":
-        return _jsonld(data)
-    return ox.serialize(  # type: ignore[return-value]  # bytes when no output is given
-        data if fmt.kind == "dataset" else [q.triple for q in data],
-        format=getattr(ox.RdfFormat, fmt.oxigraph or ""),
-        prefixes=PREFIXES if fmt.name in ("turtle", "trig") else None,
-    )
+    """A resource's quads in a format: dataset formats keep the graphs, others get the union."""
+    return serialize_quads(quads, fmt)
 
 
 def script_json(quads: list[ox.Quad]) -> str:
     """JSON-LD safe to embed in ``<script type="application/ld+json">`` (no ``<``, ``>``, ``&``)."""
     text = serialize(quads, by_extension(".jsonld")).decode()
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _jsonld(quads: list[ox.Quad]) -> bytes:
-    return jsonld_bytes(quads)
-
-
-def _key(q: ox.Quad) -> tuple[str, ...]:
-    return tuple(
-        ("" if isinstance(t, ox.DefaultGraph) else f"{type(t).__name__}:{t}")
-        for t in (q.graph_name, q.subject, q.predicate, q.object)
-    )
 
 
 def link_header(path: str, iri: str) -> str:
