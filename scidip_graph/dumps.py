@@ -16,7 +16,6 @@ The CLI can call :func:`build_dumps` to write the same files to a folder.
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import hashlib
 import io
@@ -227,16 +226,6 @@ def sha256sums(files: Iterable[DumpFile]) -> bytes:
     b'ca978112ca'
     """
     return "".join(f"{f.sha256}  {f.name}\n" for f in files).encode()
-
-
-def http_date(timestamp: int) -> str:
-    """A Unix time as an HTTP date (``Last-Modified``).
-
-    >>> http_date(0)
-    'Thu, 01 Jan 1970 00:00:00 GMT'
-    """
-    moment = dt.datetime.fromtimestamp(timestamp, dt.UTC)
-    return moment.strftime("%a, %d %b %Y %H:%M:%S GMT")
 
 
 def _file(entry: Entry, data: bytes, modified: int, folder: Path | None) -> DumpFile:

@@ -17,9 +17,10 @@ import threading
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.http import http_date
 from werkzeug.wsgi import wrap_file
 
-from ..dumps import DumpCache, DumpFile, Entry, file_from_bytes, http_date, sha256sums
+from ..dumps import DumpCache, DumpFile, Entry, file_from_bytes, sha256sums
 from ..errors import NotAcceptableError, NotFoundError
 from ..formats import by_extension
 from ..jsonld import CONTEXT_PATH, context_bytes
