@@ -16,11 +16,12 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from ..errors import PayloadTooLargeError, RequestTimeoutError, ScidipError
-from ..jsonld import jsonld_bytes
+from ..exporters import serialize_quads
 from ..negotiation import negotiate
 from ..protocol import ALLOWED_METHODS, ProtocolRequest
 from ..service_description import PREFIXES as SD_PREFIXES
@@ -64,7 +65,7 @@ class SparqlEndpoint:
         self.on_doomed = on_doomed
         self.cors = service.settings.cors_origin
         self.log_chars = service.settings.log_query_chars
-        self._description: tuple[str, bytes, str] | None = None
+        self._description: tuple[str, bytes] | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         path = environ.get("PATH_INFO", "")
@@ -179,22 +180,12 @@ class SparqlEndpoint:
         )
         endpoint = _endpoint_url(environ)
         version = self.service.store.version
+        key = f"{version} {endpoint} {fmt.name}"
         cached = self._description
-        if cached is None or cached[0] != f"{version} {endpoint} {fmt.name}":
-            import pyoxigraph as ox
-
+        if cached is None or cached[0] != key:
             triples = service_description(self.service.store, self.service.settings, endpoint)
-            prefixes = SD_PREFIXES if fmt.name in ("turtle", "trig") else None
-            if fmt.name == "jsonld":
-                data = jsonld_bytes([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
-            else:
-                data = (
-                    ox.serialize(
-                        triples, format=getattr(ox.RdfFormat, fmt.oxigraph or ""), prefixes=prefixes
-                    )
-                    or b""
-                )
-            cached = self._description = (f"{version} {endpoint} {fmt.name}", data, fmt.name)
+            quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+            cached = self._description = (key, serialize_quads(quads, fmt, prefixes=SD_PREFIXES))
         body = b"" if req.method == "HEAD" else cached[1]
         return Response(
             200,
