@@ -55,8 +55,29 @@ class Settings:
         30.0, "Hard time limit of a query in seconds; a request may ask for less (timeout=)."
     )
     max_rows: int = setting(100_000, "Result rows (or triples) returned at most per query.")
+    max_result_bytes: int = setting(
+        64 * 1024 * 1024,
+        "Result bytes returned at most per query; the answer stops at the first row past it.",
+    )
+    query_memory: int = setting(
+        0,
+        "Memory in MiB a worker may grow by while it answers (503 and a fresh worker past it). "
+        "0: half the machine's memory shared by the workers, at most 4096.",
+    )
+    egress_barrier: bool = setting(
+        True,
+        "Deny the worker processes outgoing TCP connections at the operating-system level "
+        "(Linux Landlock), where the kernel allows it.",
+    )
     max_query_length: int = setting(100_000, "Longest query or update accepted, in characters.")
-    max_depth: int = setting(64, "Deepest nesting of { ( [ accepted in a query.")
+    max_depth: int = setting(
+        64, "Deepest nesting accepted in a query: brackets { ( [ and runs of unary operators."
+    )
+    max_chain: int = setting(
+        1000,
+        "Longest chain accepted in a query: operators in one expression, or patterns (UNION, "
+        "BIND, MINUS, OPTIONAL, FILTER...) in one group.",
+    )
     max_upload_bytes: int = setting(
         16 * 1024 * 1024, "Largest request body accepted, in bytes (413 beyond)."
     )
