@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from .errors import LimitError, PayloadTooLargeError, PolicyError, UnauthorizedError
 from .query_analysis import IriRef, QueryInfo, ServiceRef, analyse, analyse_tokens
-from .sparql_lexer import Token, tokenize
+from .sparql_lexer import tokenize
 
 __all__ = [
     "IriRef",
@@ -62,7 +62,8 @@ class Policy:
         graph_allowlist: outside IRIs allowed in ``FROM``, ``FROM NAMED``, ``USING``, ``WITH``
             and ``LOAD`` (same matching).
         max_query_length: longest query or update accepted, in characters (413 beyond).
-        max_depth: deepest nesting of ``{ ( [`` accepted.
+        max_depth: deepest nesting accepted (brackets and runs of unary operators).
+        max_chain: longest chain of operators or patterns in one bracket level accepted.
     """
 
     allow_updates: bool = False
@@ -70,6 +71,7 @@ class Policy:
     graph_allowlist: frozenset[str] = frozenset()
     max_query_length: int = 100_000
     max_depth: int = 64
+    max_chain: int = 1000
 
 
 def is_allowed(iri: str, allowlist: Iterable[str]) -> bool:
@@ -116,7 +118,8 @@ def check(
         SparqlSyntaxError: the text does not lex, or uses an undeclared prefix.
         UnauthorizedError: an update while updates are not allowed.
         PolicyError: a ``SERVICE``, ``LOAD``, ``FROM``... target that is not allowed.
-        LimitError: brackets nested deeper than ``policy.max_depth``.
+        LimitError: nesting deeper than ``policy.max_depth``, or a chain longer than
+            ``policy.max_chain`` (the engine's parser and evaluator recurse on both).
 
     >>> check("ASK FROM <http://x.org/g> {}", Policy(), dataset_graphs={"http://x.org/g"}).form
     'ASK'
@@ -162,7 +165,20 @@ def check(
                     "SCIDIP_GRAPH_ALLOWLIST",
                 )
     if info.max_depth > policy.max_depth:
-        raise _depth_error(tokens, policy.max_depth)
+        raise _limit_error(
+            f"Nesting deeper than {policy.max_depth} levels (brackets and unary operators)",
+            policy.max_depth,
+            info.depth_at[policy.max_depth],
+            "Flatten the query, or raise SCIDIP_MAX_DEPTH.",
+        )
+    if info.max_chain > policy.max_chain:
+        raise _limit_error(
+            f"A chain of more than {policy.max_chain} operators or patterns in one level",
+            policy.max_chain,
+            info.chain_at[policy.max_chain],
+            "Use VALUES or IN (...) instead of long chains of || or UNION, or raise "
+            "SCIDIP_MAX_CHAIN.",
+        )
     return info
 
 
@@ -230,20 +246,10 @@ def _refusal(
     )
 
 
-def _depth_error(tokens: list[Token], limit: int) -> LimitError:
-    depth = 0
-    for token in tokens:
-        if token.kind != "PUNCT":
-            continue
-        if token.text in "{([":
-            depth += 1
-            if depth > limit:
-                return LimitError(
-                    f"Brackets nested deeper than {limit} levels at line {token.line}, "
-                    f"column {token.column}",
-                    hint="Flatten the query, or raise SCIDIP_MAX_DEPTH.",
-                    detail={"limit": limit, "line": token.line, "column": token.column},
-                )
-        elif token.text in "})]":
-            depth = max(depth - 1, 0)
-    raise AssertionError("depth past the limit without a bracket past it")  # pragma: no cover
+def _limit_error(message: str, limit: int, at: tuple[int, int], hint: str) -> LimitError:
+    line, column = at
+    return LimitError(
+        f"{message} at line {line}, column {column}",
+        hint=hint,
+        detail={"limit": limit, "line": line, "column": column},
+    )

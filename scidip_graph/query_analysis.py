@@ -34,6 +34,16 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # RFC 3986, appendix B: scheme, authority, path, query, fragment (None when absent).
 _PARTS = re.compile(r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?", re.DOTALL)
 _EMPTY: Mapping[str, str] = MappingProxyType({})
+_UNARY = frozenset({"!", "+", "-"})
+# Operators whose chains the engine nests: expressions and property paths ("*" and "+" are
+# also path modifiers, "^" inverse: counting them too only makes the count safer).
+_CHAIN_OPERATORS = frozenset(
+    {"||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^"}
+)
+_NUMBER_KINDS = frozenset({"INTEGER", "DECIMAL", "DOUBLE"})
+_CHAIN_KEYWORDS = frozenset(
+    {"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES", "EXISTS"}
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,16 @@ class QueryInfo:
         loads: every ``LOAD`` source.
         from_graphs, from_named_graphs, using_graphs, using_named_graphs, with_graphs: the graph
             IRIs of those clauses.
-        max_depth: deepest nesting of ``{ ( [`` (``()`` and ``[]`` tokens do not count).
+        max_depth: deepest nesting: brackets ``{ ( [`` (``()`` and ``[]`` tokens do not count)
+            plus a run of unary operators (``!!!x`` nests three deep in the engine's tree).
+        max_chain: longest chain in one bracket level: binary operators of an expression or
+            path (``1+1+1`` is two), or patterns joined in one group (``UNION``, ``OPTIONAL``,
+            ``MINUS``, ``BIND``, ``FILTER``, ``GRAPH``, ``SERVICE``, ``VALUES``, groups side by
+            side).
+            The engine builds each chain as a nested tree, so its length is a depth too.
+        depth_at: where the nesting first reached each depth: ``depth_at[k]`` is the (line,
+            column) of the first token at depth ``k + 1``.
+        chain_at: the same for chain lengths.
         base: the last ``BASE`` in effect (resolved), or the base given.
         prefixes: every prefix declared (the last IRI for each), as an immutable mapping.
     """
@@ -89,6 +108,9 @@ class QueryInfo:
     using_named_graphs: tuple[IriRef, ...] = ()
     with_graphs: tuple[IriRef, ...] = ()
     max_depth: int = 0
+    max_chain: int = 0
+    depth_at: tuple[tuple[int, int], ...] = ()
+    chain_at: tuple[tuple[int, int], ...] = ()
     base: str | None = None
     prefixes: Mapping[str, str] = field(default_factory=lambda: _EMPTY, hash=False)
 
@@ -135,7 +157,7 @@ def analyse_tokens(
     lists: dict[str, list[IriRef]] = {
         name: [] for name in ("LOAD", "FROM", "FROM NAMED", "USING", "USING NAMED", "WITH")
     }
-    depth = max_depth = 0
+    depth = 0
     in_modify = False  # after WITH, DELETE or INSERT of a DELETE/INSERT: one operation
     count = len(tokens)
     i = 0
@@ -145,8 +167,6 @@ def analyse_tokens(
         if kind == "PUNCT":
             if text in "{([":
                 depth += 1
-                if depth > max_depth:
-                    max_depth = depth
             elif text in "})]":
                 depth = depth - 1 if depth else 0
             elif text == ";" and not depth:
@@ -205,6 +225,7 @@ def analyse_tokens(
             in_modify = False
         elif text in _GRAPH_MANAGEMENT:
             operations.append(text)
+    shape = _Shape(tokens)
     return QueryInfo(
         kind="update" if operations else "query",
         form=None if operations else form,
@@ -216,10 +237,57 @@ def analyse_tokens(
         using_graphs=tuple(lists["USING"]),
         using_named_graphs=tuple(lists["USING NAMED"]),
         with_graphs=tuple(lists["WITH"]),
-        max_depth=max_depth,
+        max_depth=len(shape.depth_at),
+        max_chain=len(shape.chain_at),
+        depth_at=tuple(shape.depth_at),
+        chain_at=tuple(shape.chain_at),
         base=base,
         prefixes=MappingProxyType(declared),
     )
+
+
+class _Shape:
+    """How deep the engine's tree of a text will be: nesting and chains, with their places.
+
+    ``depth_at[k]`` and ``chain_at[k]`` are where the nesting or a chain first reached ``k + 1``.
+    """
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.depth_at: list[tuple[int, int]] = []
+        self.chain_at: list[tuple[int, int]] = []
+        chains = self._chains = [0]  # per open bracket: the chain's length at that level so far
+        unary = 0  # length of the run of ! + - up to here
+        previous = ""
+        for kind, text, line, column in tokens:
+            if kind == "PUNCT":
+                unary = unary + 1 if text in _UNARY else 0
+                if unary:
+                    self._reach(self.depth_at, len(chains) - 1 + unary, line, column)
+                if text in _CHAIN_OPERATORS:
+                    self._link(line, column)
+                elif text in "{([":
+                    if text == "{" and previous == "}":  # { } { }: a join
+                        self._link(line, column)
+                    chains.append(0)
+                    self._reach(self.depth_at, len(chains) - 1, line, column)
+                elif text in "})]" and len(chains) > 1:
+                    chains.pop()
+            else:
+                unary = 0
+                if (kind == "KEYWORD" and text in _CHAIN_KEYWORDS) or (
+                    kind in _NUMBER_KINDS and text[0] in "+-"  # 1 -1 -1 is a sum
+                ):
+                    self._link(line, column)
+            previous = text
+
+    def _link(self, line: int, column: int) -> None:
+        self._chains[-1] += 1
+        self._reach(self.chain_at, self._chains[-1], line, column)
+
+    @staticmethod
+    def _reach(places: list[tuple[int, int]], value: int, line: int, column: int) -> None:
+        while len(places) < value:
+            places.append((line, column))
 
 
 def _is_keyword(tokens: list[Token], i: int, keyword: str) -> bool:

@@ -8,8 +8,14 @@ Choices worth knowing:
 - Keywords are matched case-insensitively and their token text is upper-cased (``sErViCe`` gives
   ``Token("KEYWORD", "SERVICE", ...)``); the keyword ``a`` is case-sensitive and has kind ``A``.
   A bare word that is no keyword and no prefixed name is a syntax error, as in the grammar.
-- ``<`` starts an IRI whenever an ``IRIREF`` can be matched there (longest match, as the grammar
-  says), so ``?a<?b&&?c>?d`` holds one IRI; with spaces (``?a < ?b``) it is a less-than.
+- ``<`` is read the way the grammar resolves it, which is also how pyoxigraph reads it: inside an
+  expression (``FILTER(...)``, ``BIND(...)``, a function's arguments, ``SELECT (... AS ?x)``,
+  ``ORDER BY (...)``...) right after an operand (a variable, literal, IRI, ``)``...) it is the
+  less-than operator, since no IRI can follow an operand there; anywhere else it starts an
+  ``IRIREF`` when one can be matched (longest match). So ``FILTER(?a<?b&&?c>?d)`` compares,
+  while ``?s <p> ?o`` and ``ORDER BY ?x <f>(?y)`` hold IRIs. A reading that differed from the
+  engine's would let text hide from the policy: ``FILTER(?a<'>') SERVICE <...> {} #'`` must not
+  lex as an IRI ``<'>`` followed by a string that swallows the ``SERVICE``.
 - Numbers keep their sign (``INTEGER_NEGATIVE`` and friends are terminals of the grammar):
   ``-2`` is one ``INTEGER`` token with text ``-2``.
 - ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes are understood inside IRIs and strings, where
@@ -84,8 +90,7 @@ _NUM_TAIL = rf"[0-9]*+(?:\.[0-9]+(?:{_EXP})?|\.{_EXP}|{_EXP})?"
 # before short ones, "^^" before "^"...). Every branch starts with one character, then its empty
 # named group: the engine skips a branch on its first character, and the group's position less
 # one is where the token starts.
-_MASTER = re.compile(
-    rf"""
+_MASTER_TEMPLATE = rf"""
     [ \t\r\n]*+
   (?:
     \((?P<NIL>){_WS}*\)
@@ -95,7 +100,7 @@ _MASTER = re.compile(
   | [A-Za-z](?P<WORD>)[A-Za-z0-9_]*+(?!\.*[{_CHARS}:])
   | :(?P<PNAME>)(?:{_PN_LOCAL})?
   | [{_BASE}](?P<PNAME_P>)(?:[{_CHARS}.]*[{_CHARS}])?:(?:{_PN_LOCAL})?
-  | <(?P<IRIREF>)(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*+>
+  @IRIREF@
   | [0-9](?P<NUMBER>){_NUM_TAIL}
   | \.(?P<NUMBER_D>)[0-9]+(?:{_EXP})?
   | [+-](?P<NUMBER_S>)(?:[0-9]{_NUM_TAIL}|\.[0-9]+(?:{_EXP})?)
@@ -110,18 +115,29 @@ _MASTER = re.compile(
   | [&|^!<>+\-?~.](?P<OP>)(?:(?<=&)&|(?<=\|)\|?|(?<=\^)\^?|(?<=[!<>])=?|(?<=[+\-?~.]))
   | .(?P<ERROR>)
   )
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_KINDS: list[str] = [""] * (_MASTER.groups + 1)
-for _name, _index in _MASTER.groupindex.items():
-    _KINDS[_index] = {
-        "PNAME": "PNAME_NS",
-        "PNAME_P": "PNAME_NS",
-        "NUMBER_D": "NUMBER",
-        "NUMBER_S": "NUMBER",
-        "OP": "PUNCT",
-    }.get(_name, _name)
+    """
+_IRIREF_BRANCH = rf"""| <(?P<IRIREF>)(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*+>"""
+# Two scanners: one where "<" may start an IRI, one where it is an operator (after an operand
+# inside an expression). They differ in that one branch only, so their group numbers differ by it.
+_MASTER = re.compile(_MASTER_TEMPLATE.replace("@IRIREF@", _IRIREF_BRANCH), re.VERBOSE | re.DOTALL)
+_OPERATOR = re.compile(_MASTER_TEMPLATE.replace("@IRIREF@", ""), re.VERBOSE | re.DOTALL)
+
+
+def _kinds(pattern: re.Pattern[str]) -> list[str]:
+    kinds = [""] * (pattern.groups + 1)
+    for name, index in pattern.groupindex.items():
+        kinds[index] = {
+            "PNAME": "PNAME_NS",
+            "PNAME_P": "PNAME_NS",
+            "NUMBER_D": "NUMBER",
+            "NUMBER_S": "NUMBER",
+            "OP": "PUNCT",
+        }.get(name, name)
+    return kinds
+
+
+_KINDS = _kinds(_MASTER)
+_OPERATOR_KINDS = _kinds(_OPERATOR)
 _NUMBER_KIND = {False: "INTEGER", True: "DECIMAL"}
 _PLAIN_KINDS = frozenset(_KINDS) - {"WORD", "PNAME_NS", "NUMBER", "ERROR", "COMMENT"}
 _UCHAR_RE = re.compile(_UCHAR)
@@ -151,13 +167,22 @@ def tokenize(text: str, *, comments: bool = False) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     new = tuple.__new__  # a third of the cost of Token(...): this loop is the hot path
-    kinds, plain = _KINDS, _PLAIN_KINDS
+    plain = _PLAIN_KINDS
+    context = _Context()
     line, line_start = 1, 0
     beyond = len(text) + 1
     newline = text.find("\n")
     if newline < 0:
         newline = beyond
-    for match in _MASTER.finditer(text):
+    pos, size = 0, len(text)
+    while True:
+        if context.operator_next():
+            match, kinds = _OPERATOR.match(text, pos), _OPERATOR_KINDS
+        else:
+            match, kinds = _MASTER.match(text, pos), _KINDS
+        if match is None:  # only white space is left
+            break
+        pos = match.end()
         index = match.lastindex or 0
         start = match.start(index) - 1
         # Walk the newlines up to this token: positions cost one comparison per token.
@@ -168,9 +193,12 @@ def tokenize(text: str, *, comments: bool = False) -> list[Token]:
             if newline < 0:
                 newline = beyond
         kind = kinds[index]
-        value = text[start : match.end()]
+        value = text[start:pos]
         if kind in plain:
+            context.see(kind, value)
             append(new(Token, (kind, value, line, start - line_start + 1)))
+            if pos >= size:
+                break
             continue
         if kind == "WORD":
             upper = value.upper()
@@ -187,10 +215,105 @@ def tokenize(text: str, *, comments: bool = False) -> list[Token]:
             kind = "DOUBLE" if "e" in value or "E" in value else _NUMBER_KIND["." in value]
         elif kind == "ERROR":
             raise _error(_describe(text, start), start, line, line_start)
-        elif not comments:  # a comment
+        else:  # a comment
+            if comments:
+                append(new(Token, (kind, value, line, start - line_start + 1)))
+            if pos >= size:
+                break
             continue
+        context.see(kind, value)
         append(new(Token, (kind, value, line, start - line_start + 1)))
+        if pos >= size:
+            break
     return tokens
+
+
+_OPERAND_ENDS = frozenset(
+    {
+        "VAR1",
+        "VAR2",
+        "IRIREF",
+        "PNAME_NS",
+        "PNAME_LN",
+        "STRING_LITERAL1",
+        "STRING_LITERAL2",
+        "STRING_LITERAL_LONG1",
+        "STRING_LITERAL_LONG2",
+        "INTEGER",
+        "DECIMAL",
+        "DOUBLE",
+        "LANGTAG",
+        "NIL",
+    }
+)
+_IRI_KINDS = frozenset({"IRIREF", "PNAME_NS", "PNAME_LN"})
+# Keywords after which the solution modifiers or a projection follow in the same group: there
+# every "(" opens an expression (ORDER BY (?x), GROUP BY <f>(?y), SELECT (?a AS ?b)).
+_MODIFIER_KEYWORDS = frozenset({"SELECT", "GROUP", "ORDER", "HAVING"})
+
+
+class _Context:
+    """Just enough of the grammar's state to tell less-than from the start of an IRI.
+
+    A stack of open brackets, each ``(`` marked as an expression (``E``) or not (``P``: a
+    collection, ``VALUES`` variables or rows, a triple term), each ``{`` with whether solution
+    modifiers may follow in it, and the last two tokens.
+    """
+
+    __slots__ = ("modifiers", "prev", "prev2", "stack")
+
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+        self.modifiers: list[bool] = [True]  # outside every group: projection and modifiers
+        self.prev: tuple[str, str] = ("", "")
+        self.prev2: tuple[str, str] = ("", "")
+
+    def operator_next(self) -> bool:
+        """Whether a ``<`` here is less-than: an operand just ended inside an expression."""
+        if not self.stack or self.stack[-1] != "E":
+            return False
+        kind, text = self.prev
+        if kind in _OPERAND_ENDS:
+            return True
+        if kind == "KEYWORD":
+            return text in ("TRUE", "FALSE")
+        # ")" closes an operand; ">" after ">" closes a triple term <<( ... )>>.
+        return kind == "PUNCT" and (text == ")" or (text == ">" and self.prev2 == ("PUNCT", ">")))
+
+    def see(self, kind: str, text: str) -> None:
+        """Take one token into account."""
+        if kind == "PUNCT":
+            if text == "(":
+                self.stack.append(self._paren())
+            elif text in ")]":
+                if self.stack and self.stack[-1] != "{":
+                    self.stack.pop()
+            elif text == "{":
+                self.stack.append("{")
+                self.modifiers.append(False)
+            elif text == "}":
+                if self.stack and self.stack[-1] == "{":
+                    self.stack.pop()
+                    if len(self.modifiers) > 1:
+                        self.modifiers.pop()
+            elif text == "[":
+                self.stack.append("[")
+        elif kind == "KEYWORD" and text in _MODIFIER_KEYWORDS:
+            self.modifiers[-1] = True
+        self.prev2, self.prev = self.prev, (kind, text)
+
+    def _paren(self) -> str:
+        kind, text = self.prev
+        if self.stack and self.stack[-1] == "E":
+            # Inside an expression, "(" groups or calls, except "<<(": a triple term's terms.
+            return "P" if self.prev == ("PUNCT", "<") and self.prev2 == ("PUNCT", "<") else "E"
+        if kind == "KEYWORD":  # FILTER( BIND( STR( IN( ASC( ... but VALUES (?x ?y)
+            return "P" if text == "VALUES" else "E"
+        if kind in _IRI_KINDS and self.prev2 == ("KEYWORD", "FILTER"):
+            return "E"  # FILTER <f>(...): a function call
+        if self.modifiers[-1] and (not self.stack or self.stack[-1] == "{"):
+            return "E"
+        return "P"
 
 
 def iri_value(token_text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
@@ -425,3 +426,30 @@ _RFC_EXAMPLES = {
 def test_relative_iris_resolve_as_in_rfc_3986(relative: str, resolved: str) -> None:
     info = analyse(f"BASE <{_RFC_BASE}> ASK FROM <{relative}> {{}}")
     assert info.from_graphs[0].iri == resolved
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda n: "SELECT (" + "!" * n + "true AS ?x) {}",
+        lambda n: "SELECT (" + "+".join(["1"] * n) + " AS ?x) {}",
+        lambda n: "SELECT (" + "1 " + "-1 " * n + "AS ?x) {}",
+        lambda n: "SELECT (" + "&&".join(["true"] * n) + " AS ?x) {}",
+        lambda n: "SELECT (" + "||".join(["true"] * n) + " AS ?x) {}",
+        lambda n: "SELECT * {" + " ".join(f"BIND(1 AS ?v{i})" for i in range(n)) + "}",
+        lambda n: "SELECT * {" + " MINUS {}" * n + "}",
+        lambda n: "SELECT * {" + " OPTIONAL {}" * n + "}",
+        lambda n: "SELECT * {" + " UNION ".join(["{}"] * n) + "}",
+        lambda n: "SELECT * {" + " {}" * n + "}",
+        lambda n: "SELECT * { ?s " + "/".join(["<x:p>"] * n) + " ?o }",
+        lambda n: "SELECT * { ?s " + "|".join(["<x:p>"] * n) + " ?o }",
+    ],
+)
+def test_chains_and_unary_runs_are_limited(shape: Any) -> None:
+    small = Policy(max_depth=64, max_chain=50)
+    check(shape(20), small)
+    with pytest.raises(LimitError) as caught:
+        check(shape(200), small)
+    assert caught.value.status == 400
+    assert caught.value.detail is not None and caught.value.detail["limit"] in (50, 64)
+    assert caught.value.detail["line"] == 1

@@ -203,3 +203,34 @@ def test_iri_escapes_are_decoded_like_the_engine_does() -> None:
 def test_long_input_lexes_in_linear_time() -> None:
     tokens = tokenize("SELECT * { " + "?s ?p 'x' . " * 20_000 + "}")
     assert len(tokens) == 3 + 4 * 20_000 + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "iris"),
+    [
+        # After an operand inside an expression, "<" is less-than, as the engine reads it.
+        ("SELECT * { FILTER(?a<?b&&?c>?d) }", []),
+        ("SELECT * { FILTER(?a<'>') SERVICE <http://x/> {} } #'", ["<http://x/>"]),
+        ("SELECT * { FILTER(1<#>'''\n'~') SERVICE <http://x/> {} } #'''", ["<http://x/>"]),
+        ("SELECT * { FILTER(<<(<s:> <p:> <o:>)>><'>') SERVICE <http://x/> {} } #'",
+         ["<s:>", "<p:>", "<o:>", "<http://x/>"]),
+        ("SELECT (?a<'>' AS ?b) { SERVICE <http://x/> {} } #'", ["<http://x/>"]),
+        ("SELECT * { BIND(STR(?a)<'>' AS ?b) SERVICE <http://x/> {} } #'", ["<http://x/>"]),
+        ("SELECT * { FILTER <f:>(?a<'>') SERVICE <http://x/> {} } #'", ["<f:>", "<http://x/>"]),
+        ("SELECT * {} GROUP BY ?a HAVING (?a<'>') #'", []),
+        ("SELECT * { FILTER(true<'>') } #'", []),
+        ("SELECT * { FILTER(NOW()<'>') } #'", []),
+        ("SELECT * { FILTER('a'@en<'>') } #'", []),
+        # Elsewhere an operand is followed by IRIs.
+        ("SELECT * { ?s <p:> (<a:> <b:>) }", ["<p:>", "<a:>", "<b:>"]),
+        ("SELECT * { ?s <p:> ?o } ORDER BY ?s <f:>(?o)", ["<p:>", "<f:>"]),
+        ("SELECT * { VALUES (?a ?b) { (<a:> <b:>) } }", ["<a:>", "<b:>"]),
+        ("SELECT * { FILTER(?a IN (<a:>, <b:>)) FILTER(?a != <c:>) }", ["<a:>", "<b:>", "<c:>"]),
+        ("SELECT * { FILTER(<<( ?s <p:> ?o )>> = ?t) }", ["<p:>"]),
+        ("SELECT * { FILTER EXISTS { ?s <p:> ?o } }", ["<p:>"]),
+        ("SELECT * { { SELECT (?a AS ?b) { ?a <p:> ?c } ORDER BY (?a) } ?b <q:> ?d }",
+         ["<p:>", "<q:>"]),
+    ],
+)  # fmt: skip
+def test_less_than_or_iri_as_the_grammar_resolves_it(text: str, iris: list[str]) -> None:
+    assert [t.text for t in tokenize(text) if t.kind == "IRIREF"] == iris
