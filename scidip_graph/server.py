@@ -20,6 +20,7 @@ from gunicorn import util
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.sync import SyncWorker
 
+from . import egress
 from .runner import HeavySlots
 from .settings import Settings
 from .watchdog import WatchdogRunner
@@ -78,6 +79,7 @@ class ScidipServer(BaseApplication):  # type: ignore[misc]
             "loglevel": "info",
             "proc_name": "scidip-graph",
             "child_exit": _child_exit,
+            "post_fork": _post_fork,
             "when_ready": _when_ready,
             "on_exit": _on_exit,
             "control_socket_disable": True,  # no admin socket in the home folder
@@ -118,6 +120,23 @@ def _child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def _post_fork(server: Any, worker: Any) -> None:
+    """In each new worker, before it serves and before any thread starts: the egress barrier."""
+    settings: Settings = server.app.settings
+    if not settings.egress_barrier:
+        return
+    ports = egress.allowlist_ports(settings.service_allowlist | settings.graph_allowlist)
+    if egress.deny_outgoing(ports):
+        log.debug("worker %d: outgoing TCP denied except to ports %s", os.getpid(), sorted(ports))
+    else:
+        log.warning(
+            "worker %d: Landlock network rules are unavailable (kernel ABI %d); SERVICE and "
+            "LOAD are stopped by the query policy and the raw-text check only",
+            os.getpid(),
+            egress.landlock_abi(),
+        )
 
 
 def _when_ready(server: Any) -> None:
