@@ -1,4 +1,4 @@
-"""Queries cannot make the server fetch URLs: the policy against the real engine, and the OS barrier.
+"""Queries cannot make the server fetch URLs: the policy against the engine, and the OS barrier.
 
 A canary HTTP listener on loopback counts every request it gets; the engine (pyoxigraph) sends
 one for any SERVICE it evaluates. The differential fuzz runs every query the policy accepts on
