@@ -131,6 +131,13 @@ class QueryTimeoutError(ScidipError):
     code = "timeout"
 
 
+class QueryMemoryError(ScidipError):
+    """A query stopped at its memory budget."""
+
+    status = 503
+    code = "memory"
+
+
 class NotFoundError(ScidipError):
     """A resource, graph or file that does not exist."""
 

@@ -50,7 +50,7 @@ class Metrics:
         )
         self.events = Counter(
             "scidip_query_events",
-            "Query events: timeout, rejected, cache_hit, capped, busy.",
+            "Query events: timeout, memory, rejected, cache_hit, capped, busy.",
             ["event"],
             registry=registry,
         )

@@ -22,6 +22,7 @@ from .errors import (
     UsageError,
 )
 from .formats import get_format
+from .settings import env_name
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -67,17 +68,27 @@ class Operation:
     timeout: float | None = None
 
 
-def parse_request(req: ProtocolRequest, *, max_body: int | None = None) -> Operation | None:
+def parse_request(
+    req: ProtocolRequest, *, max_body: int | None = None, min_timeout: float | None = None
+) -> Operation | None:
     """Read the operation of a SPARQL Protocol request.
 
     Returns None for a request that carries no operation (a bare GET), which the endpoint
-    answers with its service description.
+    answers with its service description. A ``timeout`` below ``min_timeout`` seconds is
+    refused: a query that overruns its limit costs the pre-fork server a worker process, so
+    a tiny limit would let any client make it fork all day.
+
+    >>> req = ProtocolRequest("GET", {"query": ["ASK {}"], "timeout": ["0.001"]})
+    >>> parse_request(req, min_timeout=0.5)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    scidip_graph.errors.UsageError: timeout=0.001 is below the shortest time limit of 0.5 ...
 
     Raises:
         MethodNotAllowedError: for methods other than GET, HEAD and POST, or an update by GET.
         UnsupportedMediaTypeError: for a POST body that is not a form or SPARQL.
         PayloadTooLargeError: for a body past ``max_body`` bytes.
-        UsageError: for a missing, repeated or contradictory parameter, or a body not UTF-8.
+        UsageError: for a missing, repeated or contradictory parameter, a body not UTF-8, or a
+            timeout below ``min_timeout``.
     """
     if max_body is not None and len(req.body) > max_body:
         raise PayloadTooLargeError(f"the request body is larger than {max_body} bytes")
@@ -89,7 +100,7 @@ def parse_request(req: ProtocolRequest, *, max_body: int | None = None) -> Opera
             )
         if "query" not in args:
             return None
-        return _operation("query", _single(args, "query"), args, args)
+        return _operation("query", _single(args, "query"), args, args, min_timeout)
     if req.method != "POST":
         raise MethodNotAllowedError(
             f"{req.method} is not a SPARQL protocol method", detail={"allow": ALLOWED_METHODS}
@@ -99,14 +110,14 @@ def parse_request(req: ProtocolRequest, *, max_body: int | None = None) -> Opera
         if "query" in form and "update" in form:
             raise UsageError("send either query or update, not both")
         if "query" in form:
-            return _operation("query", _single(form, "query"), form, args)
+            return _operation("query", _single(form, "query"), form, args, min_timeout)
         if "update" in form:
-            return _operation("update", _single(form, "update"), form, args)
+            return _operation("update", _single(form, "update"), form, args, min_timeout)
         raise UsageError("the form has neither a query nor an update parameter")
     if req.content_type == SPARQL_QUERY:
-        return _operation("query", _text(req.body), args, args)
+        return _operation("query", _text(req.body), args, args, min_timeout)
     if req.content_type == SPARQL_UPDATE:
-        return _operation("update", _text(req.body), args, args)
+        return _operation("update", _text(req.body), args, args, min_timeout)
     raise UnsupportedMediaTypeError(
         f"a POST to the SPARQL endpoint takes {FORM}, {SPARQL_QUERY} or {SPARQL_UPDATE}, "
         f"not {req.content_type or 'a body without Content-Type'}",
@@ -114,7 +125,11 @@ def parse_request(req: ProtocolRequest, *, max_body: int | None = None) -> Opera
 
 
 def _operation(
-    kind: str, text: str, params: dict[str, list[str]], url_args: dict[str, list[str]]
+    kind: str,
+    text: str,
+    params: dict[str, list[str]],
+    url_args: dict[str, list[str]],
+    min_timeout: float | None,
 ) -> Operation:
     if kind == "query":
         default, named = "default-graph-uri", "named-graph-uri"
@@ -130,6 +145,13 @@ def _operation(
             raise UsageError(f"timeout={raw!r} is not a number of seconds") from None
         if not timeout > 0:
             raise UsageError("timeout must be a positive number of seconds")
+        if min_timeout is not None and timeout < min_timeout:
+            raise UsageError(
+                f"timeout={timeout:g} is below the shortest time limit of {min_timeout:g} "
+                f"seconds ({env_name('min_timeout')})",
+                hint=f"ask for at least {min_timeout:g} seconds, or leave timeout out",
+                detail={"timeout": timeout, "min_timeout": min_timeout},
+            )
     return Operation(
         kind=kind,
         text=text,

@@ -21,9 +21,8 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers.sync import SyncWorker
 
 from . import egress
-from .runner import HeavySlots
-from .settings import Settings
-from .watchdog import WatchdogRunner
+from .runner import HeavySlots, Runner
+from .settings import Settings, query_memory_bytes
 
 log = logging.getLogger("scidip_graph.server")
 
@@ -102,8 +101,10 @@ def build_app(settings: Settings) -> Any:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     from .web import create_app
 
-    runner = WatchdogRunner(
-        heavy_after=settings.heavy_after, heavy_slots=HeavySlots(settings.heavy_limit)
+    runner = Runner(
+        heavy_after=settings.heavy_after,
+        heavy_slots=HeavySlots(settings.heavy_limit),
+        memory_limit=query_memory_bytes(settings),
     )
     app = create_app(settings, runner=runner, on_doomed=_stop_worker, shared_metrics=True)
     store = app.extensions["scidip"]["store"]

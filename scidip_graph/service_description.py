@@ -2,6 +2,10 @@
 
 Counts come from the store (triples per named graph, the size of the union default graph);
 the limits from the settings, so clients can read what the server will refuse.
+
+The endpoint's IRI never comes from the request's Host header (the fast path builds it with
+:mod:`scidip_graph.links`): it is ``SCIDIP_PUBLIC_URL`` + ``/sparql`` when that is set, else
+the root-relative ``</sparql>``, which a client resolves against the URL it asked.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from .namespaces import SD, VOID
-from .settings import Settings
+from .settings import Settings, query_memory_bytes
 from .store import Store
 
 SDS = "http://www.w3.org/ns/sparql-service-description#"
@@ -41,6 +45,9 @@ def _n(iri: str) -> ox.NamedNode:
 def service_description(store: Store, settings: Settings, endpoint: str) -> list[ox.Triple]:
     """The description of the endpoint at ``endpoint`` as triples.
 
+    ``endpoint`` is absolute: the public URL's, or one on
+    :data:`~scidip_graph.links.RELATIVE_BASE` that the writer then makes relative.
+
     >>> from scidip_graph.store import OxigraphStore
     >>> from scidip_graph.settings import Settings
     >>> triples = service_description(OxigraphStore(), Settings(), "http://localhost/sparql")
@@ -62,9 +69,13 @@ def _triples(store: Store, settings: Settings, endpoint: str) -> Iterator[ox.Tri
         yield ox.Triple(service, _n(SDS + "resultFormat"), _n(FORMATS + name))
     for prop, value, datatype in (
         ("queryTimeLimit", f"{settings.query_timeout:g}", "decimal"),
+        ("minQueryTimeLimit", f"{settings.min_timeout:g}", "decimal"),
         ("resultRowLimit", str(settings.max_rows), "integer"),
         ("queryLengthLimit", str(settings.max_query_length), "integer"),
         ("nestingDepthLimit", str(settings.max_depth), "integer"),
+        ("chainLengthLimit", str(settings.max_chain), "integer"),
+        ("resultByteLimit", str(settings.max_result_bytes), "integer"),
+        ("queryMemoryLimit", str(query_memory_bytes(settings)), "integer"),
         ("requestBodyLimit", str(settings.max_upload_bytes), "integer"),
     ):
         yield ox.Triple(service, _n(str(SD[prop])), ox.Literal(value, datatype=_n(XSD + datatype)))

@@ -31,6 +31,12 @@ class Settings:
 
     host: str = setting("127.0.0.1", "Interface to listen on.")
     port: int = setting(8000, "TCP port to listen on.")
+    public_url: str = setting(
+        "",
+        "Public base URL of the server, e.g. https://scidip.example.org; absolute links in "
+        "answers are built from it. Empty: links are relative where the format allows, and the "
+        "service description names the endpoint relative to the request's own URL.",
+    )
     workers: int = setting(
         max(2, os.cpu_count() or 1),
         "Pre-forked worker processes; each answers one request at a time (one per core was "
@@ -53,6 +59,9 @@ class Settings:
     )
     query_timeout: float = setting(
         30.0, "Hard time limit of a query in seconds; a request may ask for less (timeout=)."
+    )
+    min_timeout: float = setting(
+        0.5, "Shortest time limit a request may ask for with timeout=, in seconds (400 below)."
     )
     max_rows: int = setting(100_000, "Result rows (or triples) returned at most per query.")
     max_result_bytes: int = setting(
@@ -183,3 +192,22 @@ def _parse(name: str, kind: Any, raw: str) -> Any:
         raise UsageError(
             f"{env_name(name)}={raw!r} is not a valid {str(kind).split('[')[0]}"
         ) from None
+
+
+def query_memory_bytes(settings: Settings) -> int:
+    """How many bytes a worker may grow by while it answers (``query_memory``, or its default).
+
+    The default shares half of the machine's memory between the workers, at most 4 GiB each
+    and at least 256 MiB.
+
+    >>> query_memory_bytes(Settings(query_memory=100))
+    104857600
+    """
+    if settings.query_memory > 0:
+        return settings.query_memory * 1024 * 1024
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        total = 8 * 1024**3
+    share = total // 2 // max(settings.workers, 1)
+    return max(256 * 1024**2, min(share, 4 * 1024**3))

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
+from . import egress
 from .cache import ResultCache
 from .errors import ScidipError
 from .formats import Format
@@ -26,7 +27,6 @@ from .protocol import Operation, ProtocolRequest, parse_request
 from .runner import Runner
 from .settings import Settings
 from .store import QueryResult, Store
-from .watchdog import WatchdogRunner
 from .writers import write_result, write_solutions_natively
 
 CHUNK = 64 * 1024
@@ -78,7 +78,7 @@ class SparqlService:
         store: Store,
         settings: Settings,
         *,
-        runner: Runner | WatchdogRunner | None = None,
+        runner: Runner | None = None,
         cache: ResultCache | None = None,
         on_event: Callable[[str], None] | None = None,
     ) -> None:
@@ -92,6 +92,7 @@ class SparqlService:
             graph_allowlist=settings.graph_allowlist,
             max_query_length=settings.max_query_length,
             max_depth=settings.max_depth,
+            max_chain=settings.max_chain,
         )
         self._graphs: tuple[str, frozenset[str]] = ("", frozenset())
 
@@ -107,8 +108,12 @@ class SparqlService:
     # -- requests -------------------------------------------------------------------------
 
     def operation(self, req: ProtocolRequest) -> Operation | None:
-        """The request's operation (None for a bare GET), checked for size and shape."""
-        return parse_request(req, max_body=self.settings.max_upload_bytes)
+        """The request's operation (None for a bare GET), checked for size, shape, timeout."""
+        return parse_request(
+            req,
+            max_body=self.settings.max_upload_bytes,
+            min_timeout=self.settings.min_timeout,
+        )
 
     def check(self, op: Operation, *, authorization: str | None = None) -> QueryInfo:
         """Apply the policy: writes need the token; SERVICE, LOAD, outside graphs refused.
@@ -122,6 +127,8 @@ class SparqlService:
             policy = Policy(**{**policy.__dict__, "allow_updates": True})
         graphs = self.dataset_graphs()
         info = check(op.text, policy, dataset_graphs=graphs)
+        if not policy.service_allowlist and not egress.barrier_active():
+            egress.check_raw_text(op.text)  # the second barrier where the kernel gives none
         if op.kind == "query" and info.kind != "query":
             raise ScidipError("the query parameter holds an update; send it as update=")
         if op.kind == "update" and info.kind != "update":
@@ -152,12 +159,8 @@ class SparqlService:
         accept: str | None = None,
         if_none_match: str | None = None,
         authorization: str | None = None,
-        on_expire: Callable[[ScidipError], Any] | None = None,
     ) -> tuple[Response, Outcome]:
         """Answer an operation (from :meth:`operation`).
-
-        ``on_expire`` answers the client when the time limit passes while the query runs on
-        the request thread (the pre-fork server's watchdog, see :mod:`scidip_graph.watchdog`).
 
         Raises:
             ScidipError: for every refusal; the caller turns it into the JSON error shape.
@@ -174,7 +177,6 @@ class SparqlService:
             if_none_match=if_none_match,
             conditional=method in ("GET", "HEAD"),
             head=method == "HEAD",
-            on_expire=on_expire,
         )
 
     def query(
@@ -186,7 +188,6 @@ class SparqlService:
         if_none_match: str | None,
         conditional: bool,
         head: bool = False,
-        on_expire: Callable[[ScidipError], Any] | None = None,
     ) -> tuple[Response, Outcome]:
         """Run a checked query and build its response (ETag, cache, time limit, row cap)."""
         fmt = negotiate(_KIND_OF_FORM.get(info.form or "SELECT", "results"), accept, op.format)
@@ -205,9 +206,7 @@ class SparqlService:
             return self._ok(fmt, headers, body, outcome, head), outcome
         timeout = min(op.timeout or self.settings.query_timeout, self.settings.query_timeout)
         started = time.perf_counter()
-        spool = self.runner.run(
-            lambda: self._evaluate(op, info, fmt, outcome), timeout=timeout, on_expire=on_expire
-        )
+        spool = self.runner.run(lambda: self._evaluate(op, info, fmt, outcome), timeout=timeout)
         outcome.seconds = time.perf_counter() - started
         if outcome.capped:
             self.on_event("capped")

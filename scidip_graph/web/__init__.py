@@ -20,7 +20,6 @@ from ..runner import Runner
 from ..settings import Settings
 from ..sparql import SparqlService
 from ..store import Store
-from ..watchdog import WatchdogRunner
 from .errors import register_error_handlers
 from .fastpath import SparqlEndpoint
 
@@ -34,7 +33,7 @@ def create_app(
     settings: Settings | None = None,
     store: Store | None = None,
     *,
-    runner: Runner | WatchdogRunner | None = None,
+    runner: Runner | None = None,
     on_doomed: Any = None,
     shared_metrics: bool = False,
 ) -> Flask:

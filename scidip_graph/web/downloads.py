@@ -7,7 +7,9 @@
 - ``/context.jsonld``: the project's JSON-LD context.
 
 The files come from :class:`~scidip_graph.dumps.DumpCache` (generated once per data version);
-the description from :mod:`scidip_graph.void`, kept per data version and host.
+the description from :mod:`scidip_graph.void`, kept per data version. No answer depends on the
+request's Host header (they are cached by shared caches, and checksummed): links are built by
+:mod:`scidip_graph.links`, on ``SCIDIP_PUBLIC_URL`` or relative.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from ..dumps import DumpCache, DumpFile, Entry, file_from_bytes, sha256sums
 from ..errors import NotAcceptableError, NotFoundError
 from ..formats import by_extension
 from ..jsonld import CONTEXT_PATH, context_bytes
+from ..links import link, rdf_base, relativize
 from ..negotiation import negotiate
+from ..settings import Settings
 from ..void import Statistics, describe, statistics, void_bytes
 
 bp = Blueprint("downloads", __name__)
@@ -38,38 +42,42 @@ VOID_SUFFIXES = ("ttl", "jsonld", "nt", "rdf")
 class Downloads:
     """Per-app state: the dump cache and the descriptions of the current data version."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, settings: Settings) -> None:
         self.store = store
+        self.settings = settings
         self.dumps = DumpCache(store)
         self._lock = threading.Lock()
         self._key = ""
         self._stats: Statistics | None = None
-        self._made: dict[tuple[str, str], DumpFile] = {}
+        self._made: dict[str, DumpFile] = {}
 
     def data_files(self) -> list[DumpFile]:
         """The dataset dumps (the distributions of the description)."""
         return [f for f in self.dumps.files() if f.statements is not None]
 
-    def description(self, base_url: str, format: str) -> DumpFile:
-        """The dataset description for this host in a format, made once per data version."""
+    def description(self, format: str) -> DumpFile:
+        """The dataset description in a format, made once per data version."""
         key = self.dumps.key()
         with self._lock:
             if key != self._key:
                 self._key, self._stats, self._made = key, statistics(self.store), {}
-            made = self._made.get((base_url, format))
+            made = self._made.get(format)
             if made is None:
                 quads = describe(
-                    self.store, base_url=base_url, files=self.data_files(), stats=self._stats
+                    self.store,
+                    base_url=rdf_base(self.settings),
+                    files=self.data_files(),
+                    stats=self._stats,
                 )
                 fmt = by_extension(format)
                 entry = Entry(f"void{fmt.extension}", "void", fmt.media_type, VOID_ENTRY.title)
-                made = file_from_bytes(entry, void_bytes(quads, fmt.name))
-                self._made[(base_url, format)] = made
+                data = relativize(void_bytes(quads, fmt.name), fmt, self.settings)
+                made = self._made[format] = file_from_bytes(entry, data)
             return made
 
-    def listing(self, base_url: str) -> list[DumpFile]:
+    def listing(self) -> list[DumpFile]:
         """Every file offered, the checksum file last."""
-        files = [*self.dumps.files(), self.description(base_url, "ttl")]
+        files = [*self.dumps.files(), self.description("ttl")]
         sums = file_from_bytes(SUMS_ENTRY, sha256sums(files), modified=files[0].modified)
         return [*files, sums]
 
@@ -77,12 +85,8 @@ class Downloads:
 def _downloads() -> Downloads:
     ext = current_app.extensions["scidip"]
     if "downloads" not in ext:
-        ext["downloads"] = Downloads(ext["store"])
+        ext["downloads"] = Downloads(ext["store"], ext["settings"])
     return ext["downloads"]  # type: ignore[no-any-return]
-
-
-def _base_url() -> str:
-    return request.host_url.rstrip("/")
 
 
 @bp.get("/download/")
@@ -92,7 +96,7 @@ def listing() -> Response:
     if best == "application/json":
         return index_json()
     downloads = _downloads()
-    files = downloads.listing(_base_url())
+    files = downloads.listing()
     html = render_template(
         "downloads.html", files=files, version=downloads.store.version, sizes=_size
     )
@@ -105,12 +109,11 @@ def listing() -> Response:
 def index_json() -> Response:
     """The listing for machines: name, URL, format, media type, size, SHA-256 of each file."""
     downloads = _downloads()
-    base = _base_url()
     rows = []
-    for f in downloads.listing(base):
+    for f in downloads.listing():
         row: dict[str, Any] = {
             "name": f.name,
-            "url": f"{base}/download/{f.name}",
+            "url": link(downloads.settings, f"/download/{f.name}"),
             "title": f.entry.title,
             "format": f.entry.format,
             "media_type": f.entry.media_type,
@@ -133,7 +136,7 @@ def index_json() -> Response:
 @bp.get("/download/<name>")
 def download(name: str) -> Response:
     """One file."""
-    for f in _downloads().listing(_base_url()):
+    for f in _downloads().listing():
         if f.name == name:
             return _serve(f)
     raise NotFoundError(
@@ -171,7 +174,7 @@ def void(suffix: str | None = None) -> Response:
                 hint="ask for text/turtle, application/ld+json, application/n-triples or "
                 "application/rdf+xml",
             )
-    made = _downloads().description(_base_url(), fmt.extension.lstrip("."))
+    made = _downloads().description(fmt.extension.lstrip("."))
     response = _serve(made, download=False)
     if suffix is None:
         response.headers["Vary"] = "Accept, Accept-Encoding"

@@ -7,7 +7,6 @@ Everything else, and the HTML query page of a bare GET from a browser, goes to F
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -22,10 +21,12 @@ from werkzeug.http import parse_accept_header
 
 from ..errors import PayloadTooLargeError, RequestTimeoutError, ScidipError
 from ..exporters import serialize_quads
+from ..links import rdf_base, relativize
 from ..negotiation import negotiate
 from ..protocol import ALLOWED_METHODS, ProtocolRequest
 from ..service_description import PREFIXES as SD_PREFIXES
 from ..service_description import service_description
+from ..settings import Settings
 from ..sparql import Response, SparqlService, content_type
 from .errors import internal_error, scidip_error
 
@@ -99,7 +100,6 @@ class SparqlEndpoint:
                         accept=environ.get("HTTP_ACCEPT"),
                         if_none_match=environ.get("HTTP_IF_NONE_MATCH"),
                         authorization=environ.get("HTTP_AUTHORIZATION"),
-                        on_expire=self._expirer(environ, path, started, op.text),
                     )
         except ScidipError as err:
             self.service.on_event(_event_of(err))
@@ -138,54 +138,21 @@ class SparqlEndpoint:
             body = [body]
         return _Body(body, response.on_close)
 
-    def _expirer(
-        self, environ: dict[str, Any], path: str, started: float, query_text: str
-    ) -> Callable[[ScidipError], None] | None:
-        """For a pre-forked worker: answer an overrun on the raw socket, then stop."""
-        sock = environ.get("gunicorn.socket")
-        if sock is None or self.on_doomed is None:
-            return None
-        on_doomed = self.on_doomed
-
-        def expire(err: ScidipError) -> None:
-            status, headers, body = scidip_error(err)
-            if self.cors:
-                headers.append(("Access-Control-Allow-Origin", self.cors))
-            headers += [("Content-Length", str(len(body))), ("Connection", "close")]
-            head = f"HTTP/1.1 {_STATUS.get(status, status)}\r\n" + "".join(
-                f"{name}: {value}\r\n" for name, value in headers
-            )
-            with contextlib.suppress(OSError):  # a client gone: the worker stops all the same
-                sock.sendall(head.encode("latin-1") + b"\r\n" + body)
-            self.service.on_event(_event_of(err))
-            seconds = time.perf_counter() - started
-            if self.observe is not None:
-                self.observe(path, status, seconds)
-            access_log.info(
-                '%s %s %d %.1fms q="%s"',
-                environ["REQUEST_METHOD"],
-                path,
-                status,
-                seconds * 1000,
-                _shorten(query_text, self.log_chars),
-            )
-            on_doomed()
-
-        return expire
-
     def describe(self, environ: dict[str, Any], req: ProtocolRequest) -> Response:
         """The service description, negotiated like any RDF answer."""
         fmt = negotiate(
             "graph", environ.get("HTTP_ACCEPT"), next(iter(req.args.get("format", [])), None)
         )
-        endpoint = _endpoint_url(environ)
+        settings = self.service.settings
+        endpoint = _endpoint_url(environ, settings)
         version = self.service.store.version
         key = f"{version} {endpoint} {fmt.name}"
         cached = self._description
         if cached is None or cached[0] != key:
-            triples = service_description(self.service.store, self.service.settings, endpoint)
+            triples = service_description(self.service.store, settings, endpoint)
             quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-            cached = self._description = (key, serialize_quads(quads, fmt, prefixes=SD_PREFIXES))
+            data = serialize_quads(quads, fmt, prefixes=SD_PREFIXES)
+            cached = self._description = (key, relativize(data, fmt, settings))
         body = b"" if req.method == "HEAD" else cached[1]
         return Response(
             200,
@@ -269,14 +236,15 @@ def _preflight() -> Response:
     )
 
 
-def _endpoint_url(environ: dict[str, Any]) -> str:
-    scheme = environ.get("wsgi.url_scheme", "http")
-    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
-    return f"{scheme}://{host}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '')}"
+def _endpoint_url(environ: dict[str, Any], settings: Settings) -> str:
+    # Never the Host header (nor SERVER_NAME, which servers fill from it): the public URL, or
+    # a base that relativize() turns into the root-relative </sparql> (see scidip_graph.links).
+    # PATH_INFO is one of ROUTES here.
+    return f"{rdf_base(settings)}{environ['PATH_INFO']}"
 
 
 def _event_of(err: ScidipError) -> str:
-    return {"timeout": "timeout", "busy": "busy"}.get(err.code, "rejected")
+    return {"timeout": "timeout", "busy": "busy", "memory": "memory"}.get(err.code, "rejected")
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -22,6 +22,7 @@ from ..describe import describe, resource_iri, resource_quads
 from ..errors import NotAcceptableError, NotFoundError
 from ..exporters import serialize_quads
 from ..formats import Format, by_extension
+from ..links import link
 from ..negotiation import negotiate, offered
 from ..presentation import SECTION_TITLES
 
@@ -76,8 +77,12 @@ def script_json(quads: list[ox.Quad]) -> str:
 
 
 def link_header(path: str, iri: str) -> str:
-    """``Link`` header value: every representation of ``/id/{path}`` and the canonical IRI."""
-    base = request.host_url.rstrip("/") + "/id/" + path
+    """``Link`` header value: every representation of ``/id/{path}`` and the canonical IRI.
+
+    The links are on ``SCIDIP_PUBLIC_URL``, else relative (resolved against the request's URL,
+    RFC 8288 section 3.1): never on the Host header, which a client chooses.
+    """
+    base = link(current_app.extensions["scidip"]["settings"], "/id/" + path)
     links = [f'<{iri}>; rel="canonical"']
     for ext in ALTERNATES:
         media = HTML if ext == ".html" else by_extension(ext).media_type

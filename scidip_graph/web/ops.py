@@ -6,10 +6,12 @@ import logging
 import os
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from .. import __version__
+from ..links import link, public_url
 from .openapi import openapi
 
 bp = Blueprint("ops", __name__)
@@ -24,6 +26,15 @@ def _start_timer() -> None:
 def after_request(response: Response) -> Response:
     """Metrics, access log and CORS for the Flask routes (the fast path does its own)."""
     ext = current_app.extensions["scidip"]
+    location = urlsplit(response.headers.get("Location", ""))
+    if location.netloc and location.netloc.lower() == request.host.lower():
+        # Werkzeug writes its own redirects (/download -> /download/, a 308 caches may keep)
+        # on the Host header, in Location and the body: redo them on the public URL, or
+        # relative, without a body.
+        target = location.path + (f"?{location.query}" if location.query else "")
+        response = Response(
+            status=response.status_code, headers={"Location": link(ext["settings"], target)}
+        )
     seconds = time.perf_counter() - g.get("started", time.perf_counter())
     route = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
     ext["metrics"].observe(route, response.status_code, seconds)
@@ -82,4 +93,5 @@ def metrics() -> Response:
 def openapi_json() -> Any:
     """The OpenAPI 3.1 description of every route."""
     settings = current_app.extensions["scidip"]["settings"]
-    return jsonify(openapi(settings, server=request.host_url.rstrip("/")))
+    # "/" (the default of OpenAPI) is relative to where this document was fetched.
+    return jsonify(openapi(settings, server=public_url(settings) or "/"))
