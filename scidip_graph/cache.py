@@ -29,6 +29,11 @@ class ResultCache:
         self.max_bytes = max_bytes
         folder.mkdir(parents=True, exist_ok=True)
 
+    @property
+    def max_entry_bytes(self) -> int:
+        """The largest result kept: a quarter of the cache, so one result never fills it."""
+        return self.max_bytes // 4
+
     def get(self, key: str) -> tuple[bytes, dict[str, Any]] | None:
         """The cached body and metadata, or None."""
         path = self.folder / key
@@ -43,7 +48,7 @@ class ResultCache:
 
     def put(self, key: str, body: bytes, meta: dict[str, Any]) -> None:
         """Store a result (atomically: readers see all of it or nothing)."""
-        if len(body) > self.max_bytes // 4:
+        if len(body) > self.max_entry_bytes:
             return
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:

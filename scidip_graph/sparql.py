@@ -56,7 +56,7 @@ class Outcome:
     """What running a query produced, for logs and metrics."""
 
     rows: int = 0
-    capped: bool = False
+    capped_by: str | None = None  # "rows" or "bytes"
     cached: bool = False
     seconds: float = 0.0
 
@@ -201,17 +201,22 @@ class SparqlService:
         cached = self.cache.get(key) if self.cache else None
         if cached is not None:
             body, meta = cached
-            outcome.rows, outcome.capped, outcome.cached = meta["rows"], meta["capped"], True
+            outcome.rows, outcome.capped_by, outcome.cached = meta["rows"], meta["capped"], True
             self.on_event("cache_hit")
             return self._ok(fmt, headers, body, outcome, head), outcome
         timeout = min(op.timeout or self.settings.query_timeout, self.settings.query_timeout)
         started = time.perf_counter()
         spool = self.runner.run(lambda: self._evaluate(op, info, fmt, outcome), timeout=timeout)
         outcome.seconds = time.perf_counter() - started
-        if outcome.capped:
+        if outcome.capped_by:
             self.on_event("capped")
-        if self.cache is not None and outcome.seconds >= self.settings.cache_min_seconds:
-            self.cache.put(key, spool.getvalue(), {"rows": outcome.rows, "capped": outcome.capped})
+        if (
+            self.cache is not None
+            and outcome.seconds >= self.settings.cache_min_seconds
+            and spool.size <= self.cache.max_entry_bytes  # never read a body it will not keep
+        ):
+            meta = {"rows": outcome.rows, "capped": outcome.capped_by}
+            self.cache.put(key, spool.getvalue(), meta)
         return self._ok(fmt, headers, spool, outcome, head), outcome
 
     def _evaluate(self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome) -> Spool:
@@ -231,7 +236,13 @@ class SparqlService:
             # when the result is over the row cap, which is rare: then the query runs again.
             spool = Spool(SPOOL_BYTES)
             try:
-                rows = write_solutions_natively(result, fmt, spool, max_rows=self.settings.max_rows)
+                rows = write_solutions_natively(
+                    result,
+                    fmt,
+                    spool,
+                    max_rows=self.settings.max_rows,
+                    max_bytes=self.settings.max_result_bytes,
+                )
             finally:
                 result = None  # dropped on this thread (see below)
             if rows is not None:
@@ -242,12 +253,18 @@ class SparqlService:
         spool = Spool(SPOOL_BYTES)
         try:
             assert result is not None
-            report = write_result(result, fmt, spool, max_rows=self.settings.max_rows)  # type: ignore[arg-type]
+            report = write_result(
+                result,
+                fmt,
+                spool,  # type: ignore[arg-type]
+                max_rows=self.settings.max_rows,
+                max_bytes=self.settings.max_result_bytes,
+            )
         finally:
             # pyoxigraph results must be dropped on the thread that made them, not later by a
             # traceback on the request thread.
             result = None
-        outcome.rows, outcome.capped = report.rows, report.capped
+        outcome.rows, outcome.capped_by = report.rows, report.capped_by
         return spool
 
     def _ok(
@@ -263,7 +280,9 @@ class SparqlService:
             *headers,
             ("X-Result-Rows", str(outcome.rows)),
         ]
-        if outcome.capped:
+        if outcome.capped_by == "bytes":
+            headers.append(("X-Result-Capped", f"true; max-bytes={self.settings.max_result_bytes}"))
+        elif outcome.capped_by:
             headers.append(("X-Result-Capped", f"true; max-rows={self.settings.max_rows}"))
         if isinstance(body, bytes):
             headers.append(("Content-Length", str(len(body))))

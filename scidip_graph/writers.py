@@ -39,16 +39,30 @@ XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 @dataclass(frozen=True)
 class WriteReport:
-    """What was written: rows (or triples) and whether the cap cut the result."""
+    """What was written: rows (or triples), and which cap cut the result (None: complete).
+
+    ``capped_by`` is ``"rows"`` or ``"bytes"``.
+    """
 
     rows: int
-    capped: bool
+    capped_by: str | None = None
+
+    @property
+    def capped(self) -> bool:
+        """Whether a cap cut the result."""
+        return self.capped_by is not None
 
 
 def write_result(
-    result: QueryResult, fmt: Format, out: BinaryIO, *, max_rows: int | None = None
+    result: QueryResult,
+    fmt: Format,
+    out: BinaryIO,
+    *,
+    max_rows: int | None = None,
+    max_bytes: int | None = None,
 ) -> WriteReport:
-    """Write a query result in a format; stop after ``max_rows`` rows or triples.
+    """Write a query result in a format; stop after ``max_rows`` rows or triples, or at the
+    first row that ends past ``max_bytes`` bytes (the document is then closed properly).
 
     Raises:
         NotAcceptableError: when the format cannot carry this kind of result.
@@ -58,52 +72,73 @@ def write_result(
         if writer is None:
             raise NotAcceptableError(f"an ASK result cannot be written as {fmt.media_type}")
         out.write(writer(bool(result)))
-        return WriteReport(1, False)
+        return WriteReport(1)
     if isinstance(result, ox.QueryTriples):
         if fmt.kind not in ("graph", "dataset"):
             raise NotAcceptableError(
                 f"a CONSTRUCT or DESCRIBE result cannot be written as {fmt.media_type}"
             )
-        return _write_triples(result, fmt, out, max_rows)
+        return _write_triples(result, fmt, out, _Counter(result, max_rows, out, max_bytes))
     solutions_writer = _SOLUTION_WRITERS.get(fmt.name)
     if solutions_writer is None:
         raise NotAcceptableError(f"a SELECT result cannot be written as {fmt.media_type}")
     variables = [v.value for v in result.variables]
-    counter = _Counter(result, max_rows)
+    counter = _Counter(result, max_rows, out, max_bytes)
     solutions_writer(variables, counter, out)
-    return WriteReport(counter.rows, counter.capped)
+    return WriteReport(counter.rows, counter.capped_by)
 
 
 class _Counter:
-    """Iterates solutions up to the cap, counting, and notes whether there were more."""
+    """Iterates solutions up to the caps, counting, and notes which cap stopped it.
 
-    def __init__(self, items: Any, cap: int | None) -> None:
+    The byte cap is read on ``out`` (its ``size``, or ``tell()``) before each row, so the
+    result ends with the first row that passes it; for JSON-LD, written at the end in one go,
+    the triples' own length stands for the output's.
+    """
+
+    def __init__(
+        self, items: Any, cap: int | None, out: Any = None, max_bytes: int | None = None
+    ) -> None:
         self._items, self._cap = iter(items), cap
-        self.rows, self.capped = 0, False
+        self._max_bytes = max_bytes if out is not None else None
+        self._out = out
+        self.rows = 0
+        self.capped_by: str | None = None
+        self.estimate = 0  # bytes of the items, for writers that write at the end
+
+    def written(self) -> int:
+        size = getattr(self._out, "size", None)
+        return (int(size) if size is not None else int(self._out.tell())) + self.estimate
 
     def __iter__(self) -> Iterator[Any]:
-        cap = self._cap
+        cap, max_bytes = self._cap, self._max_bytes
         for item in self._items:
             if cap is not None and self.rows >= cap:
-                self.capped = True
+                self.capped_by = "rows"
+                return
+            if max_bytes is not None and self.written() >= max_bytes:
+                self.capped_by = "bytes"
                 return
             self.rows += 1
             yield item
 
 
 def _write_triples(
-    result: ox.QueryTriples, fmt: Format, out: BinaryIO, cap: int | None
+    result: ox.QueryTriples, fmt: Format, out: BinaryIO, counter: _Counter
 ) -> WriteReport:
-    counter = _Counter(result, cap)
     if fmt.name == "jsonld":
         # The project's one JSON-LD writer (it orders the output itself).
-        out.write(jsonld_bytes([ox.Quad(t.subject, t.predicate, t.object) for t in counter]))
+        quads = []
+        for t in counter:
+            quads.append(ox.Quad(t.subject, t.predicate, t.object))
+            counter.estimate += len(str(t))
+        out.write(jsonld_bytes(quads))
     else:
         prefixes = PREFIXES if fmt.name in ("turtle", "trig") else None
         ox.serialize(
             counter, out, format=getattr(ox.RdfFormat, fmt.oxigraph or ""), prefixes=prefixes
         )
-    return WriteReport(counter.rows, counter.capped)
+    return WriteReport(counter.rows, counter.capped_by)
 
 
 # --- SPARQL 1.1 Query Results JSON ---------------------------------------------------------
@@ -275,11 +310,17 @@ class _Bounded:
 
 
 def write_solutions_natively(
-    result: ox.QuerySolutions, fmt: Format, out: Any, *, max_rows: int | None
+    result: ox.QuerySolutions,
+    fmt: Format,
+    out: Any,
+    *,
+    max_rows: int | None,
+    max_bytes: int | None = None,
 ) -> int | None:
     """Write SELECT results with pyoxigraph's serialiser; the number of rows, or None.
 
-    None means the result is over ``max_rows`` (or over :data:`NATIVE_BYTES`): ``out`` then
+    None means the result is over ``max_rows`` (or over ``max_bytes`` or :data:`NATIVE_BYTES`):
+    ``out`` then
     holds an incomplete document, and the caller runs the query again through the capped
     :func:`write_result`. Rows are counted on the output, at C speed, in a way each format
     makes unambiguous (TSV has no raw newline in a value, XML no raw ``<``).
@@ -292,7 +333,7 @@ def write_solutions_natively(
     ...                          get_format("tsv"), buf, max_rows=5), buf.getvalue()
     (2, b'?x\\n1\\n2\\n')
     """
-    bounded = _Bounded(out, NATIVE_BYTES)
+    bounded = _Bounded(out, NATIVE_BYTES if max_bytes is None else min(max_bytes, NATIVE_BYTES))
     try:
         result.serialize(bounded, format=getattr(ox.QueryResultsFormat, fmt.oxigraph or ""))  # type: ignore[arg-type]  # a write()-only file object
     except Exception:

@@ -388,6 +388,23 @@ def test_row_cap_is_reported() -> None:
     assert len(r.data.strip().split(b"\n")) == 3 and "X-Result-Capped" in r.headers
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv", "nt", "ttl", "jsonld"])
+def test_byte_cap_is_reported(fmt: str) -> None:
+    """200 rows of 10 kB each under a 50 kB cap: the answer stops after about 5 rows."""
+    client = make_client(max_result_bytes=50_000)
+    graph = fmt in ("nt", "ttl", "jsonld")
+    head = "CONSTRUCT { ?i <x:v> ?v }" if graph else "SELECT ?i ?v"
+    values = " ".join(f"<x:{i}>" if graph else str(i) for i in range(200))
+    pad = "x" * 10_000
+    query = f"{head} {{ VALUES ?i {{ {values} }} BIND(CONCAT(STR(?i), STRUUID(), '{pad}') AS ?v) }}"
+    r = client.get("/sparql", query_string={"query": query, "format": fmt})
+    assert r.status_code == 200
+    assert r.headers["X-Result-Capped"] == "true; max-bytes=50000"
+    rows = int(r.headers["X-Result-Rows"])
+    assert 1 <= rows <= 10
+    assert 50_000 <= len(r.data) < 50_000 + 2 * 10_100  # ends with the first row past the cap
+
+
 def test_head(client: FlaskClient) -> None:
     r = client.head("/sparql", query_string={"query": COUNT})
     assert r.status_code == 200 and r.data == b""

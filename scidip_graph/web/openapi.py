@@ -72,7 +72,8 @@ _RESULTS = {
             "X-Result-Rows": {"schema": {"type": "integer"}},
             "X-Result-Capped": {
                 "schema": {"type": "string"},
-                "description": "Present when the row cap cut the result.",
+                "description": "Present when a cap cut the result: "
+                '"true; max-rows=N" or "true; max-bytes=N".',
             },
         },
         "content": {
