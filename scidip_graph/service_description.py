@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
+from . import egress
 from .namespaces import SD, VOID
 from .settings import Settings, query_memory_bytes
 from .store import Store
@@ -76,6 +77,7 @@ def _triples(store: Store, settings: Settings, endpoint: str) -> Iterator[ox.Tri
         ("chainLengthLimit", str(settings.max_chain), "integer"),
         ("resultByteLimit", str(settings.max_result_bytes), "integer"),
         ("queryMemoryLimit", str(query_memory_bytes(settings)), "integer"),
+        ("egressBarrier", "true" if egress.barrier_active() else "false", "boolean"),
         ("requestBodyLimit", str(settings.max_upload_bytes), "integer"),
     ):
         yield ox.Triple(service, _n(str(SD[prop])), ox.Literal(value, datatype=_n(XSD + datatype)))

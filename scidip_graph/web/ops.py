@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from .. import __version__
+from .. import __version__, egress
 from ..links import link, public_url
 from .openapi import openapi
 
@@ -78,6 +78,12 @@ def health() -> Any:
                 "seconds": round(time.perf_counter() - started, 6),
             },
             "worker": os.getpid(),
+            "egress_barrier": {
+                # Whether this worker's kernel refuses its outgoing TCP (Landlock); else the
+                # query policy and the raw-text check are what stop SERVICE and LOAD.
+                "active": egress.barrier_active(),
+                "landlock_abi": egress.landlock_abi(),
+            },
         }
     )
 
