@@ -10,6 +10,7 @@ status and an optional hint; anything else is a bug, logged and answered with 50
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -136,6 +137,78 @@ class QueryMemoryError(ScidipError):
 
     status = 503
     code = "memory"
+
+
+class QueryEvaluationError(ScidipError):
+    """A query that parses but that the engine cannot evaluate (an unknown function...)."""
+
+    code = "evaluation"
+
+
+class UpstreamError(ScidipError):
+    """A ``SERVICE`` endpoint that failed: no connection, an HTTP error, results that do not
+    parse."""
+
+    status = 502
+    code = "upstream_error"
+
+
+# pyoxigraph 0.5 raises RuntimeError for every evaluation error of its own (the variants of
+# spareval's QueryEvaluationError) and for a SERVICE failure that is not an I/O error. These
+# are the ones a query causes; the two below are the engine's own faults.
+_QUERY_CAUSED = re.compile(
+    r"The custom function \S+ (?:is not supported|requires .+ arguments.*)"
+    r"|The variable encoding the service name is unbound"
+    r"|.+ is not a valid service name"
+    r"|The service \S+ is not supported",
+    re.DOTALL,
+)
+_ENGINE_FAULTS = (
+    "The SPARQL dataset returned the default graph",
+    "The storage provided a triple term",
+)
+_MAX_REASON = 1000
+
+
+def engine_error(err: BaseException, *, calls_service: bool = True) -> ScidipError | None:
+    """The user-facing error for an exception the engine raised while it evaluated a query.
+
+    A failing ``SERVICE`` call is a 502 (:class:`UpstreamError`), an evaluation error the query
+    caused a 400 (:class:`QueryEvaluationError`), both with the engine's message; anything else
+    is None: a bug, to be logged and answered 500. pyoxigraph reports a ``SERVICE`` failure as
+    an ``OSError`` (connection, HTTP status; no ``errno``, unlike the OS's own) or a
+    ``RuntimeError`` (results that do not parse, a wrong content type).
+
+    Args:
+        err: what the engine raised, during ``Store.query`` or while results were read.
+        calls_service: whether the query calls ``SERVICE``; when False no failure can be an
+            endpoint's, and an unknown engine error stays a bug.
+
+    >>> engine_error(ConnectionRefusedError("Connection refused (os error 111)")).status
+    502
+    >>> engine_error(RuntimeError("The custom function <http://x.org/f> is not supported")).status
+    400
+    >>> engine_error(RuntimeError("Parser error at line 1"), calls_service=False) is None
+    True
+    >>> engine_error(RecursionError("maximum recursion depth exceeded")) is None
+    True
+    """
+    message = str(err)
+    if type(err) is RuntimeError:
+        if _QUERY_CAUSED.fullmatch(message):
+            return QueryEvaluationError(
+                f"the query cannot be evaluated: {message}",
+                hint="Only SPARQL's own functions can be called, and SERVICE needs an IRI.",
+            )
+        if not calls_service or message.startswith(_ENGINE_FAULTS):
+            return None
+    elif not (isinstance(err, OSError) and err.errno is None and calls_service):
+        return None
+    reason = message if len(message) <= _MAX_REASON else message[:_MAX_REASON] + "..."
+    return UpstreamError(
+        f"a SERVICE endpoint failed: {reason}",
+        hint="Try again later, or write SERVICE SILENT to go on without the endpoint's answer.",
+    )
 
 
 class NotFoundError(ScidipError):

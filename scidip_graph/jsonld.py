@@ -9,8 +9,10 @@ A term with a fixed ``@type`` (``"memberOf": {"@type": "@id"}``, ``"inXSDDate": 
 "xsd:date"}``) is only used for values of that type: any other value of the same property
 goes under the compact IRI key (``"time:inXSDDate": "2024"``), so that a round trip gives
 back exactly the same quads. Blank nodes that one triple of a graph points to are written
-inline. Named graphs become ``{"@id": graph, ..., "@graph": [...]}`` nodes, merged with the
-graph's description from the default graph.
+inline, up to :data:`MAX_NESTING` levels deep. Named graphs become ``{"@id": graph, ...,
+"@graph": [...]}`` nodes, merged with the graph's description from the default graph. JSON-LD
+1.1 has no triple terms (RDF 1.2): quads with one are refused with a 406 naming the formats
+that have them.
 
 Nothing here fetches anything: the context is a file of this repository, embedded in the
 document unless a URL is given.
@@ -27,13 +29,15 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import pyoxigraph as ox
 
+from .errors import NotAcceptableError
+from .formats import FORMATS, RDF_KINDS
 from .paths import ONTOLOGY_DIR
 
 CONTEXT_PATH = ONTOLOGY_DIR / "context.jsonld"
@@ -42,6 +46,9 @@ CONTEXT_PATH = ONTOLOGY_DIR / "context.jsonld"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _NATIVE = {XSD + "integer", XSD + "boolean"}
+
+MAX_NESTING = 64
+"""Blank nodes written inside one another at most; deeper ones become nodes of their own."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,8 @@ def jsonld_document(quads: Iterable[ox.Quad], *, context_url: str | None = None)
     unique = set(quads)
     by_graph: dict[Any, list[ox.Quad]] = defaultdict(list)
     for quad in unique:
+        if isinstance(quad.object, ox.Triple):
+            raise triple_term_refused(quad.object)
         by_graph[quad.graph_name].append(quad)
     inline = _inline_blank_nodes(unique)
     default = _graph_nodes(ctx, by_graph.pop(ox.DefaultGraph(), []), inline)
@@ -158,6 +167,23 @@ def jsonld_bytes(quads: Iterable[ox.Quad], *, context_url: str | None = None) ->
     """
     document = jsonld_document(quads, context_url=context_url)
     return json.dumps(document, ensure_ascii=False, indent=2).encode() + b"\n"
+
+
+def triple_term_refused(term: ox.Triple) -> NotAcceptableError:
+    """The error for a triple term (RDF 1.2), which JSON-LD 1.1 has no way to write.
+
+    >>> t = ox.Triple(ox.NamedNode("http://a"), ox.NamedNode("http://p"), ox.Literal("x"))
+    >>> triple_term_refused(t).detail["available"][:2]
+    ['text/turtle', 'application/n-triples']
+    """
+    others = [f.media_type for f in FORMATS if f.kind in RDF_KINDS and f.name != "jsonld"]
+    text = str(term)
+    return NotAcceptableError(
+        "JSON-LD cannot carry triple terms (RDF 1.2), and this result has one: "
+        f"<<( {text if len(text) <= 200 else text[:200] + '...'} )>>",
+        hint="ask for one of: " + ", ".join(others),
+        detail={"format": "jsonld", "available": others},
+    )
 
 
 # -- one graph ------------------------------------------------------------------------------
@@ -188,33 +214,62 @@ def _inline_blank_nodes(quads: set[ox.Quad]) -> set[ox.BlankNode]:
 def _graph_nodes(
     ctx: Context, quads: list[ox.Quad], all_inline: set[ox.BlankNode]
 ) -> list[dict[str, Any]]:
-    """The node objects of one graph, blank nodes referenced once written inline."""
+    """The node objects of one graph, blank nodes referenced once written inline.
+
+    Built with a work list, not recursion, so a chain of blank nodes of any length is written;
+    past :data:`MAX_NESTING` levels a blank node is written as a node of its own, with its
+    label, so that the document stays shallow enough for JSON parsers.
+    """
     by_subject: dict[Any, list[ox.Quad]] = defaultdict(list)
     for quad in quads:
         by_subject[quad.subject].append(quad)
     inline: set[Any] = {node for node in all_inline if node in by_subject}
-    done: set[Any] = set()
+    written: set[Any] = set()  # subjects that have a node object (at the top or inline)
+    nodes: list[dict[str, Any]] = []
+    too_deep: list[Any] = []  # inline blank nodes past MAX_NESTING, written at the top
 
-    def build(subject: Any, embedded: bool) -> dict[str, Any]:
-        done.add(subject)
-        node: dict[str, Any] = {} if embedded else {"@id": _node_id(ctx, subject)}
-        for key, values in _properties(ctx, by_subject[subject], inline, done, build):
-            node[key] = values[0] if len(values) == 1 else values
-        return node
+    def write(subject: Any) -> None:
+        written.add(subject)
+        top: dict[str, Any] = {"@id": _node_id(ctx, subject)}
+        nodes.append(top)
+        pending: list[tuple[Any, dict[str, Any], int]] = [(subject, top, 0)]
 
-    top = sorted((s for s in by_subject if s not in inline), key=term_key)
-    nodes = [build(subject, False) for subject in top]
+        def nest(obj: Any, *, depth: int) -> dict[str, Any] | None:
+            if not isinstance(obj, ox.BlankNode) or obj not in inline or obj in written:
+                return None
+            written.add(obj)
+            if depth >= MAX_NESTING:
+                too_deep.append(obj)
+                return None
+            child: dict[str, Any] = {}  # filled when its turn on the work list comes
+            pending.append((obj, child, depth + 1))
+            return child
+
+        while pending:
+            current, node, depth = pending.pop()
+            for key, values in _properties(ctx, by_subject[current], partial(nest, depth=depth)):
+                node[key] = values[0] if len(values) == 1 else values
+
+    def write_too_deep() -> None:
+        while too_deep:
+            write(too_deep.pop(0))
+
+    for subject in sorted((s for s in by_subject if s not in inline), key=term_key):
+        write(subject)
+        write_too_deep()
     # Blank nodes referenced once but only from each other (a cycle) have no top to hang on.
-    for subject in sorted(inline - done, key=term_key):
-        if subject not in done:
-            inline.discard(subject)
-            nodes.append(build(subject, False))
+    for subject in sorted(inline - written, key=term_key):
+        if subject not in written:
+            write(subject)
+            write_too_deep()
     return nodes
 
 
 def _properties(
-    ctx: Context, quads: list[ox.Quad], inline: set[Any], done: set[Any], build: Any
+    ctx: Context, quads: list[ox.Quad], nest: Callable[[Any], dict[str, Any] | None]
 ) -> list[tuple[str, list[Any]]]:
+    """The keys and values of one node; ``nest`` gives the node object of a blank node to
+    write inline (None: write a reference)."""
     entries: dict[str, list[tuple[tuple[Any, ...], Any]]] = defaultdict(list)
     for quad in quads:
         predicate, obj = quad.predicate.value, quad.object
@@ -227,10 +282,9 @@ def _properties(
         if term is not None and coercion is not None and not _fits(obj, coercion):
             term = None
         key = term or ctx.compact(predicate)
-        if isinstance(obj, ox.BlankNode) and obj in inline and obj not in done:
-            entries[key].append((term_key(obj), build(obj, True)))
-        else:
-            entries[key].append((term_key(obj), _value(ctx, obj, coercion if term else None)))
+        child = nest(obj)
+        value = child if child is not None else _value(ctx, obj, coercion if term else None)
+        entries[key].append((term_key(obj), value))
     ordered = sorted(entries.items(), key=lambda kv: (kv[0] != "@type", kv[0]))
     return [
         (key, [value for _, value in sorted(values, key=lambda kv: kv[0])])
@@ -277,11 +331,19 @@ def _node_id(ctx: Context, term: Any) -> str:
 
 
 def term_key(term: Any) -> tuple[int, str, str]:
-    """A sort key for RDF terms: the default graph, IRIs, blank nodes, then literals."""
+    """A sort key for RDF terms: the default graph, IRIs, blank nodes, literals, then triple
+    terms (by their N-Triples text).
+
+    >>> t = ox.Triple(ox.NamedNode("http://a"), ox.NamedNode("http://p"), ox.Literal("x"))
+    >>> term_key(t)
+    (4, '<http://a> <http://p> "x"', '')
+    """
     if isinstance(term, ox.DefaultGraph):
         return (0, "", "")
     if isinstance(term, ox.NamedNode):
         return (1, term.value, "")
     if isinstance(term, ox.BlankNode):
         return (2, term.value, "")
+    if isinstance(term, ox.Triple):
+        return (4, str(term), "")
     return (3, term.value, term.language or term.datatype.value)

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from . import egress
 from .cache import ResultCache
-from .errors import ScidipError
+from .errors import ScidipError, engine_error
 from .formats import Format
 from .negotiation import negotiate
 from .policy import Policy, QueryInfo, check, check_dataset_iris
@@ -206,7 +206,13 @@ class SparqlService:
             return self._ok(fmt, headers, body, outcome, head), outcome
         timeout = min(op.timeout or self.settings.query_timeout, self.settings.query_timeout)
         started = time.perf_counter()
-        spool = self.runner.run(lambda: self._evaluate(op, info, fmt, outcome), timeout=timeout)
+        try:
+            spool = self.runner.run(lambda: self._evaluate(op, info, fmt, outcome), timeout=timeout)
+        except Exception as err:
+            mapped = engine_error(err, calls_service=bool(info.services))
+            if mapped is None:
+                raise
+            raise mapped from err
         outcome.seconds = time.perf_counter() - started
         if outcome.capped_by:
             self.on_event("capped")

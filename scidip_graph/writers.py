@@ -17,12 +17,14 @@ serialisers (JSON-LD through the project's compact writer), capped the same way.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _quote  # C-accelerated
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, ParamSpec, TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -35,6 +37,29 @@ from .store import QueryResult
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _drops_its_result(write: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Make a writer drop the pyoxigraph result it was given before its error leaves it.
+
+    pyoxigraph frees a result only on the thread that made it, and the frames of a traceback
+    that hold one may be freed on another thread (the request thread re-raises the query
+    thread's errors): so those frames are cleared here, on the query thread.
+    """
+
+    @functools.wraps(write)
+    def writer(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return write(*args, **kwargs)
+        except BaseException as err:
+            traceback.clear_frames(err.__traceback__)
+            del args, kwargs
+            raise
+
+    return writer
 
 
 @dataclass(frozen=True)
@@ -53,6 +78,7 @@ class WriteReport:
         return self.capped_by is not None
 
 
+@_drops_its_result
 def write_result(
     result: QueryResult,
     fmt: Format,
@@ -244,7 +270,24 @@ def _csv_term(term: Any) -> str:
         return f"_:{term.value}"
     if isinstance(term, (ox.NamedNode, ox.Literal)):
         return _csv_field(term.value)
-    return _csv_field(str(term))
+    return _csv_field(_csv_triple(term))
+
+
+def _csv_triple(term: Any) -> str:
+    """A triple term as SPARQL 1.2 CSV has it: ``<<( s p "o" )>>``, literals always quoted.
+
+    >>> t = ox.Triple(ox.NamedNode("http://s"), ox.NamedNode("http://p"), ox.Literal("a, b"))
+    >>> print(_csv_term(t))
+    "<<( http://s http://p ""a, b"" )>>"
+    """
+    if isinstance(term, ox.Triple):
+        parts = (_csv_triple(term.subject), term.predicate.value, _csv_triple(term.object))
+        return "<<( " + " ".join(parts) + " )>>"
+    if isinstance(term, ox.Literal):
+        return '"' + term.value.replace('"', '""') + '"'
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term.value)
 
 
 def _write_csv(variables: list[str], solutions: Any, out: BinaryIO) -> None:
@@ -256,6 +299,9 @@ def _write_csv(variables: list[str], solutions: Any, out: BinaryIO) -> None:
 def _tsv_term(term: Any) -> str:
     if term is None:
         return ""
+    if isinstance(term, ox.Triple):
+        parts = (_tsv_term(term.subject), _tsv_term(term.predicate), _tsv_term(term.object))
+        return "<<( " + " ".join(parts) + " )>>"
     if isinstance(term, ox.Literal) and term.datatype.value == XSD_INTEGER and not term.language:
         return term.value  # the spec's abbreviated form for integers
     return str(term)  # N-Triples syntax: strings are escaped, so no raw tab or newline
@@ -309,6 +355,7 @@ class _Bounded:
         """Nothing to flush."""
 
 
+@_drops_its_result
 def write_solutions_natively(
     result: ox.QuerySolutions,
     fmt: Format,
