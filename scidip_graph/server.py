@@ -16,9 +16,7 @@ import os
 import shutil
 from typing import Any
 
-from gunicorn import util
 from gunicorn.app.base import BaseApplication
-from gunicorn.workers.sync import SyncWorker
 
 from . import egress
 from .runner import HeavySlots, Runner
@@ -39,21 +37,6 @@ def _stop_worker() -> None:
     os._exit(0)
 
 
-class PatientWorker(SyncWorker):  # type: ignore[misc]
-    """gunicorn's sync worker, but a client silent for ``client_timeout`` seconds is dropped.
-
-    The stock sync worker reads a request with no time limit, so a client that sends its
-    headers one byte at a time holds a worker until gunicorn's watchdog kills it; with one
-    worker per core, a handful of such clients would stop the server.
-    """
-
-    def accept(self, listener: Any) -> None:
-        client, addr = listener.accept()
-        client.settimeout(self.app.settings.client_timeout)
-        util.close_on_exec(client)
-        self.handle(listener, client, addr)
-
-
 class ScidipServer(BaseApplication):  # type: ignore[misc]
     """gunicorn, configured from :class:`Settings`, serving :func:`create_app`."""
 
@@ -67,7 +50,7 @@ class ScidipServer(BaseApplication):  # type: ignore[misc]
         config = {
             "bind": f"{s.host}:{s.port}",
             "workers": s.workers,
-            "worker_class": "scidip_graph.server.PatientWorker",
+            "worker_class": "scidip_graph.worker.PatientWorker",
             "preload_app": True,
             "backlog": s.backlog,
             "timeout": int(s.query_timeout + WATCHDOG_MARGIN),

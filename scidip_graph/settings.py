@@ -111,7 +111,15 @@ class Settings:
     )
     backlog: int = setting(64, "Connections waiting for a free worker at most.")
     client_timeout: float = setting(
-        10.0, "Seconds a client may stay silent while sending a request before it is dropped."
+        10.0,
+        "Seconds a client has to send its whole request, headers and body, before it is "
+        "dropped (answered 408 if its headers had arrived).",
+    )
+    send_timeout: float = setting(
+        120.0,
+        "Seconds a client has to read the whole response before the connection is reset. "
+        "Generous, since a slow reader holds no worker, only its answer's buffer: 120 s take "
+        "the largest answer (64 MiB) at 4.5 Mbit/s.",
     )
     cache_bytes: int = setting(
         64 * 1024 * 1024, "Size of the result cache shared by the workers, in bytes."
