@@ -19,7 +19,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from . import egress
-from .runner import HeavySlots, Runner
+from .runner import ENGINE_STACK, HeavySlots, Runner
 from .settings import Settings, query_memory_bytes
 
 log = logging.getLogger("scidip_graph.server")
@@ -107,8 +107,9 @@ def _child_exit(server: Any, worker: Any) -> None:
 
 
 def _post_fork(server: Any, worker: Any) -> None:
-    """In each new worker, before it serves and before any thread starts: the egress barrier."""
+    """In each new worker, before it serves and before any thread starts: the OS barriers."""
     settings: Settings = server.app.settings
+    limit_address_space(query_memory_bytes(settings))
     if not settings.egress_barrier:
         return
     ports = egress.allowlist_ports(settings.service_allowlist | settings.graph_allowlist)
@@ -121,6 +122,34 @@ def _post_fork(server: Any, worker: Any) -> None:
             os.getpid(),
             egress.landlock_abi(),
         )
+
+
+def limit_address_space(budget: int) -> int | None:
+    """The backstop behind the memory sampler: a kernel limit on the worker's address space.
+
+    The runner samples memory every few milliseconds; one huge allocation between two samples
+    could still pass the budget by far. ``RLIMIT_AS`` makes such an allocation fail instead
+    (the worker then dies and is replaced: a crash, but one that cannot take the machine).
+    Set to what the worker maps now, plus the engine thread's stack and the arenas of its
+    threads, plus three budgets, so the sampler always acts first.
+
+    Returns:
+        The limit set in bytes, or None where it cannot be read or set.
+    """
+    import resource
+
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = mapped + ENGINE_STACK + 512 * 2**20 + 3 * budget
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (OSError, ValueError) as err:
+        log.warning("could not limit the address space of worker %d: %s", os.getpid(), err)
+        return None
+    return limit
 
 
 def _when_ready(server: Any) -> None:

@@ -40,7 +40,7 @@ class Settings:
     workers: int = setting(
         max(2, os.cpu_count() or 1),
         "Pre-forked worker processes; each answers one request at a time (one per core was "
-        "fastest in bench/; more let more slow clients in at once).",
+        "fastest in bench/; slow clients wait in buffers, not in workers).",
     )
     data_dir: Path = setting(
         Path("var"),
@@ -109,7 +109,7 @@ class Settings:
     max_heavy: int = setting(
         0, "Heavy queries allowed at once; beyond, 503 with Retry-After. 0: workers - 1."
     )
-    backlog: int = setting(64, "Connections waiting for a free worker at most.")
+    backlog: int = setting(64, "Connections the kernel queues for the workers to accept, at most.")
     client_timeout: float = setting(
         10.0,
         "Seconds a client has to send its whole request, headers and body, before it is "

@@ -76,6 +76,13 @@ class LiveServer:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(p) for p in children.read_text().split()]
 
+    def all_workers(self, count: int) -> set[int]:
+        """The worker pids once ``count`` are up (a new or replaced one takes a moment)."""
+        deadline = time.monotonic() + 30
+        while len(pids := self.workers()) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return set(pids)
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         try:

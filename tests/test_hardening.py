@@ -9,11 +9,13 @@ memory watch are what is tested, not the policy.
 from __future__ import annotations
 
 import json
+import socket
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -54,12 +56,8 @@ def ask(server: LiveServer, query: str, timeout: float = 60) -> tuple[int, dict[
             return err.code, json.loads(err.read())
 
 
-def all_workers(server: LiveServer, count: int = 2) -> set[int]:
-    """The worker pids, once all ``count`` are up (a replaced one takes a moment to fork)."""
-    deadline = time.monotonic() + 30
-    while len(pids := server.workers()) < count and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return set(pids)
+def all_workers(server: LiveServer) -> set[int]:
+    return server.all_workers(2)
 
 
 def health(server: LiveServer) -> dict[str, object]:
@@ -110,6 +108,10 @@ def test_no_query_crashes_a_worker(guarded: LiveServer, shape: str, size: int) -
         assert body["error"]["code"] in ("limit", "timeout"), body  # type: ignore[index]
     if status != 503:  # a timeout replaces its worker by design; nothing else may
         assert all_workers(guarded) == workers, f"a worker was replaced after {shape} x {size}"
+    else:  # let the replacement finish before the next example counts the workers
+        deadline = time.monotonic() + 20
+        while all_workers(guarded) == workers and time.monotonic() < deadline:
+            time.sleep(0.05)
     assert "SIG" not in guarded.log()
 
 
@@ -153,3 +155,26 @@ def test_health_says_the_egress_barrier_is_active(guarded: LiveServer) -> None:
     for _ in range(4):  # meet both workers
         barrier = health(guarded)["egress_barrier"]
         assert barrier == {"active": True, "landlock_abi": egress.landlock_abi()}
+
+
+def test_workers_have_an_address_space_limit_behind_the_memory_sampler(
+    open_limits: LiveServer,
+) -> None:
+    for pid in all_workers(open_limits):
+        limits = Path(f"/proc/{pid}/limits").read_text()
+        line = next(row for row in limits.splitlines() if row.startswith("Max address space"))
+        soft = line.split()[3]
+        assert soft != "unlimited" and int(soft) > 3 * 300 * 2**20
+
+
+def test_a_malformed_chunked_body_gets_400(guarded: LiveServer) -> None:
+    with socket.create_connection(("127.0.0.1", guarded.port), timeout=10) as conn:
+        conn.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\nzz\r\nASK {}\r\n0\r\n\r\n"
+        )
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+    assert b'"status": 400' in answer

@@ -99,7 +99,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 
 def test_a_tiny_timeout_does_not_replace_a_worker(server: LiveServer) -> None:
-    before = sorted(server.workers())
+    before = sorted(server.all_workers(2))
     assert len(before) == 2
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     for _ in range(6):

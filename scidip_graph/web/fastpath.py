@@ -16,10 +16,11 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
+from gunicorn.http.errors import NoMoreData, ParseException
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from ..errors import PayloadTooLargeError, RequestTimeoutError, ScidipError
+from ..errors import PayloadTooLargeError, RequestTimeoutError, ScidipError, UsageError
 from ..exporters import serialize_quads
 from ..links import rdf_base, relativize
 from ..negotiation import negotiate
@@ -188,6 +189,10 @@ def _body(environ: dict[str, Any], limit: int) -> bytes:
         return _read_body(environ, limit)
     except TimeoutError:
         raise RequestTimeoutError("the request body arrived too slowly") from None
+    except (ParseException, NoMoreData) as err:  # bad chunked framing, or a body cut short
+        raise UsageError(
+            f"the request body could not be read: {type(err).__name__} ({err})"
+        ) from None
 
 
 def _read_body(environ: dict[str, Any], limit: int) -> bytes:
