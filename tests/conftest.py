@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,3 +26,16 @@ def bundled_kg() -> KnowledgeGraph:
     if not bundled_files():
         pytest.skip("no bundled data yet")
     return open_graph()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _collect_leaked_sockets() -> Iterator[None]:
+    """Collect at the end of each module what its real clients left to the garbage collector.
+
+    SPARQLWrapper and rdflib's SPARQLStore leave HTTP responses unclosed; collected later,
+    in another module, their ResourceWarning would fail an unrelated test.
+    """
+    yield
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
