@@ -4,7 +4,7 @@ Settings come from SCIDIP_* environment variables (see the README); for example
 ``SCIDIP_PORT=8080 python server.py``.
 """
 
-from scidip_graph.server import serve
+from scidip_graph.server.prefork import serve
 from scidip_graph.settings import Settings
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from rdflib.plugins.sparql.parser import parseQuery
 
-from scidip_graph.policy import Policy, check
-from scidip_graph.sparql_lexer import tokenize
+from scidip_graph.sparql.lexer import tokenize
+from scidip_graph.sparql.policy import Policy, check
 
 PREFIXES = (
     "PREFIX sd: <https://w3id.org/scidip/ontology#>\n"

@@ -6,14 +6,8 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-from .knowledge_graph import KnowledgeGraph, open_graph
-
-try:
-    __version__ = version("scidip-graph")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+from scidip_graph.api import KnowledgeGraph, open_graph
+from scidip_graph.version import __version__
 
 # `scidip_graph.open()` reads as the notebook use it serves.
 open = open_graph

@@ -1,6 +1,6 @@
 """``python -m scidip_graph`` runs the command line."""
 
-from .cli import run
+from scidip_graph.cli import run
 
 if __name__ == "__main__":
     run()

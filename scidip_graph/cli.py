@@ -14,13 +14,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__
-from .errors import DataSyntaxError, NotConformingError, ScidipError, UsageError
-from .exporters import dump
-from .formats import RDF_KINDS, get_format
-from .knowledge_graph import open_graph
-from .namespaces import compact_iri
-from .results import render_table, result_kind, serialize_result
+from scidip_graph.api import open_graph
+from scidip_graph.errors import DataSyntaxError, NotConformingError, ScidipError, UsageError
+from scidip_graph.namespaces import compact_iri
+from scidip_graph.rdf.exporters import dump
+from scidip_graph.rdf.formats import RDF_KINDS, get_format
+from scidip_graph.sparql.results import render_table, result_kind, serialize_result
+from scidip_graph.version import __version__
 
 EXIT_OK, EXIT_NOT_CONFORMING, EXIT_USAGE = 0, 1, 2
 
@@ -38,7 +38,7 @@ QUERY_FORMATS = (
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    from .validation import load_shapes, validate
+    from scidip_graph.ingest.validation import load_shapes, validate
 
     sources = open_graph(args.paths or None).sources
     assert sources is not None
@@ -119,7 +119,7 @@ def cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_build_countries(args: argparse.Namespace, out: TextIO) -> int:
-    from . import countries
+    from scidip_graph.ingest import countries
 
     countries.write_all(Path(args.output), shapes_path=Path(args.shapes_output))
     print(f"wrote {args.output} and {args.shapes_output}", file=sys.stderr)
@@ -127,8 +127,8 @@ def cmd_build_countries(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
-    from .server import serve
-    from .settings import Settings
+    from scidip_graph.server.prefork import serve
+    from scidip_graph.settings import Settings
 
     overrides = {
         name: value
@@ -150,13 +150,13 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def countries_data() -> Path:
-    from .paths import DATA_DIR
+    from scidip_graph.resources import DATA_DIR
 
     return DATA_DIR / "iso3166.trig"
 
 
 def countries_shapes() -> Path:
-    from .paths import ONTOLOGY_DIR
+    from scidip_graph.resources import ONTOLOGY_DIR
 
     return ONTOLOGY_DIR / "shapes-iso3166.ttl"
 

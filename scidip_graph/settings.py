@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
+from scidip_graph.errors import UsageError
+from scidip_graph.resources import DATA_DIR
 
 
 def setting(default: Any, help: str) -> Any:
@@ -48,7 +49,7 @@ class Settings:
         "created on first start.",
     )
     source_dir: Path = setting(
-        Path(__file__).resolve().parent.parent / "data",
+        DATA_DIR,
         "Data loaded and validated into a new data folder on first start.",
     )
     validate: bool = setting(

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scidip_graph.knowledge_graph import KnowledgeGraph, open_graph
-from scidip_graph.loading import bundled_files
+from scidip_graph.api import KnowledgeGraph, open_graph
+from scidip_graph.ingest.loading import bundled_files
 
 TESTS = Path(__file__).parent
 SAMPLE = TESTS / "data" / "sample.trig"

@@ -8,7 +8,7 @@ import pytest
 import rdflib
 from flask.testing import FlaskClient
 
-from scidip_graph.knowledge_graph import KnowledgeGraph
+from scidip_graph.api import KnowledgeGraph
 from scidip_graph.settings import Settings
 from scidip_graph.web import create_app
 

@@ -9,7 +9,7 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SH
 
-from scidip_graph.countries import (
+from scidip_graph.ingest.countries import (
     DEFAULT_DATA_PATH,
     DEFAULT_SHAPES_PATH,
     ISO3166_GRAPH,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from scidip_graph.paths import REPO_ROOT
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -12,8 +12,8 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import Dataset, Graph
 
-from scidip_graph.dumps import DumpCache, build_dumps
-from scidip_graph.knowledge_graph import open_graph
+from scidip_graph.api import open_graph
+from scidip_graph.pages.dumps import DumpCache, build_dumps
 from scidip_graph.settings import Settings
 from scidip_graph.store.durable import open_durable
 from scidip_graph.web import create_app
@@ -144,7 +144,7 @@ def test_same_data_gives_byte_identical_files() -> None:
     assert first == second
     # ... in another process too (no hash seeds, no times in the files)
     code = (
-        "from scidip_graph.dumps import build_dumps; from scidip_graph.knowledge_graph import "
+        "from scidip_graph.pages.dumps import build_dumps; from scidip_graph.api import "
         f"open_graph; print(*(f.sha256 for f in build_dumps(open_graph([{str(SAMPLE)!r}]).store)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -162,7 +162,7 @@ def test_dumps_are_cached_in_the_data_folder_per_version(tmp_path, monkeypatch) 
     assert cache.files() is files  # not generated again
 
     calls = []
-    monkeypatch.setattr("scidip_graph.dumps.build_dumps", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr("scidip_graph.pages.dumps.build_dumps", lambda *a, **k: calls.append(1))
     assert [f.sha256 for f in DumpCache(store).files()] == [f.sha256 for f in files]
     assert calls == []  # another worker (or a restart) reads the files on disk
 

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from scidip_graph import egress
 from scidip_graph.errors import PolicyError, ScidipError
-from scidip_graph.policy import Policy, check
+from scidip_graph.sparql import egress
+from scidip_graph.sparql.policy import Policy, check
 
 
 class Canary:
@@ -166,7 +166,7 @@ def test_landlock_stops_the_engine_with_no_policy_at_all(canary: Canary) -> None
     script = textwrap.dedent(
         f"""
         import pyoxigraph as ox
-        from scidip_graph import egress
+        from scidip_graph.sparql import egress
         assert egress.deny_outgoing([]) and egress.barrier_active()
         try:
             list(ox.Store().query("SELECT * {{ SERVICE <{canary.url}> {{ ?x ?y ?z }} }}"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scidip_graph.knowledge_graph import open_graph
+from scidip_graph.api import open_graph
 from scidip_graph.settings import Settings
 from scidip_graph.web import create_app
 from tests.conftest import SAMPLE

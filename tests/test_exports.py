@@ -8,9 +8,9 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from scidip_graph.exporters import dump
-from scidip_graph.formats import format_names, get_format
-from scidip_graph.knowledge_graph import KnowledgeGraph
+from scidip_graph.api import KnowledgeGraph
+from scidip_graph.rdf.exporters import dump
+from scidip_graph.rdf.formats import format_names, get_format
 
 RDF_FORMATS = format_names("graph") + format_names("dataset")
 
@@ -70,7 +70,7 @@ def test_every_format_round_trips(sample_kg: KnowledgeGraph, name: str) -> None:
 
 @pytest.mark.parametrize("name", RDF_FORMATS)
 def test_dumps_are_byte_identical_for_the_same_data(name: str) -> None:
-    from scidip_graph.knowledge_graph import open_graph
+    from scidip_graph.api import open_graph
     from tests.conftest import SAMPLE
 
     first, second = io.BytesIO(), io.BytesIO()

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scidip_graph import egress
+from scidip_graph.sparql import egress
 from tests.conftest import SAMPLE
 from tests.live import LiveServer
 

@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Namespace, URIRef
 from werkzeug.test import TestResponse
 
-from scidip_graph.links import public_url
 from scidip_graph.settings import Settings
+from scidip_graph.web.links import public_url
 from tests.apps import sample_client
 from tests.conftest import SAMPLE
 from tests.live import LiveServer

@@ -11,10 +11,10 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from scidip_graph.exporters import dump
-from scidip_graph.jsonld import CONTEXT_PATH, jsonld_bytes, jsonld_document, load_context
-from scidip_graph.knowledge_graph import KnowledgeGraph, open_graph
+from scidip_graph.api import KnowledgeGraph, open_graph
 from scidip_graph.namespaces import PREFIXES
+from scidip_graph.rdf.exporters import dump
+from scidip_graph.rdf.jsonld import CONTEXT_PATH, jsonld_bytes, jsonld_document, load_context
 from scidip_graph.settings import Settings
 from scidip_graph.web import create_app
 from tests.conftest import SAMPLE

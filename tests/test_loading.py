@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from scidip_graph.errors import DataSyntaxError, UsageError
-from scidip_graph.loading import DEFAULT_GRAPH, load_sources, parse_bytes
+from scidip_graph.ingest.loading import DEFAULT_GRAPH, load_sources, parse_bytes
 from tests.conftest import SAMPLE
 
 BROKEN = [

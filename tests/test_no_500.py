@@ -20,12 +20,12 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
+from scidip_graph.api import open_graph
 from scidip_graph.errors import NotAcceptableError, ScidipError, engine_error
-from scidip_graph.exporters import serialize_quads
-from scidip_graph.formats import FORMATS, RDF_KINDS, Format
-from scidip_graph.knowledge_graph import open_graph
-from scidip_graph.negotiation import offered
+from scidip_graph.rdf.exporters import serialize_quads
+from scidip_graph.rdf.formats import FORMATS, RDF_KINDS, Format
 from scidip_graph.settings import Settings
+from scidip_graph.sparql.negotiation import offered
 from scidip_graph.web import create_app
 from tests.conftest import SAMPLE
 
@@ -286,7 +286,7 @@ def test_a_bug_in_the_query_path_stays_a_500(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("scidip_graph.sparql.write_solutions_natively", broken)
+    monkeypatch.setattr("scidip_graph.sparql.service.write_solutions_natively", broken)
     response = client.post("/sparql", data={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"})
     assert response.status_code == 500
     assert response.json["error"]["code"] == "internal"

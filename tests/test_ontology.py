@@ -7,7 +7,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from scidip_graph.namespaces import SD
-from scidip_graph.paths import ONTOLOGY_DIR
+from scidip_graph.resources import ONTOLOGY_DIR
 
 ONTOLOGY = URIRef(str(SD))
 VANN = "http://purl.org/vocab/vann/"

@@ -7,8 +7,8 @@ import rdflib
 from flask.testing import FlaskClient
 from rdflib.namespace import OWL, RDF, RDFS
 
-from scidip_graph.knowledge_graph import KnowledgeGraph
-from scidip_graph.ontology_docs import ONTOLOGY_FILE, live_examples, ontology_doc
+from scidip_graph.api import KnowledgeGraph
+from scidip_graph.pages.ontology_docs import ONTOLOGY_FILE, live_examples, ontology_doc
 from scidip_graph.settings import Settings
 from scidip_graph.web import create_app
 

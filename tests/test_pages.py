@@ -8,8 +8,8 @@ import time
 import pytest
 from flask.testing import FlaskClient
 
-from scidip_graph.catalogue import HOME_GROUPS
-from scidip_graph.knowledge_graph import KnowledgeGraph
+from scidip_graph.api import KnowledgeGraph
+from scidip_graph.pages.catalogue import HOME_GROUPS
 from scidip_graph.settings import Settings
 from scidip_graph.web import create_app
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-import scidip_graph.policy as policy_module
+import scidip_graph.sparql.policy as policy_module
 from scidip_graph.errors import (
     LimitError,
     PayloadTooLargeError,
@@ -15,7 +15,7 @@ from scidip_graph.errors import (
     SparqlSyntaxError,
     UnauthorizedError,
 )
-from scidip_graph.policy import (
+from scidip_graph.sparql.policy import (
     IriRef,
     Policy,
     ServiceRef,

@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph
 
-from scidip_graph.knowledge_graph import open_graph
+from scidip_graph.api import open_graph
 from scidip_graph.settings import Settings
 from scidip_graph.web import create_app
 from tests.conftest import SAMPLE
@@ -412,8 +412,8 @@ def test_head(client: FlaskClient) -> None:
 
 
 def test_result_cache_serves_repeated_queries(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from scidip_graph.cache import ResultCache
-    from scidip_graph.sparql import SparqlService
+    from scidip_graph.sparql.cache import ResultCache
+    from scidip_graph.sparql.service import SparqlService
 
     store = open_graph([SAMPLE]).store
     settings = Settings(cache_min_seconds=0)
@@ -421,7 +421,7 @@ def test_result_cache_serves_repeated_queries(tmp_path) -> None:  # type: ignore
     service = SparqlService(
         store, settings, cache=ResultCache(tmp_path, max_bytes=1 << 20), on_event=events.append
     )
-    from scidip_graph.protocol import ProtocolRequest
+    from scidip_graph.sparql.protocol import ProtocolRequest
 
     op = service.operation(ProtocolRequest("GET", {"query": [COUNT]}))
     assert op is not None

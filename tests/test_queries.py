@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import scidip_graph
-from scidip_graph.knowledge_graph import KnowledgeGraph, python_value
+from scidip_graph.api import KnowledgeGraph, python_value
 
 QUERIES = Path(__file__).parent.parent / "queries"
 QUERY_FILES = sorted(QUERIES.glob("*.rq"))

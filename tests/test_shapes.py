@@ -20,8 +20,8 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import SH
 
-from scidip_graph.paths import DATA_DIR, ONTOLOGY_DIR
-from scidip_graph.validation import ValidationResult, load_shapes, validate
+from scidip_graph.ingest.validation import ValidationResult, load_shapes, validate
+from scidip_graph.resources import DATA_DIR, ONTOLOGY_DIR
 
 HERE = Path(__file__).parent / "shapes"
 VALID = sorted((HERE / "valid").glob("*.t*"))
@@ -139,7 +139,7 @@ def test_every_constraint_has_a_message_and_a_severity() -> None:
 
 
 def test_bundled_data_conforms() -> None:
-    from scidip_graph.loading import bundled_files, load_sources
+    from scidip_graph.ingest.loading import bundled_files, load_sources
 
     if not DATA_DIR.is_dir() or not list(DATA_DIR.glob("*.trig")):
         pytest.skip("data/ has no .trig file yet")

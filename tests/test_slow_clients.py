@@ -1,4 +1,4 @@
-"""Slow clients against a real server of two workers (scidip_graph.worker).
+"""Slow clients against a real server of two workers (scidip_graph.server.worker).
 
 Clients that send their request a byte at a time, or read their answer a byte at a time, wait
 in the workers' event loops, never in a request: light queries go on being answered at once.

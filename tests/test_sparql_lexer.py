@@ -6,7 +6,7 @@ import pyoxigraph
 import pytest
 
 from scidip_graph.errors import SparqlSyntaxError
-from scidip_graph.sparql_lexer import Token, iri_value, local_name_value, tokenize
+from scidip_graph.sparql.lexer import Token, iri_value, local_name_value, tokenize
 
 PREFIXES = """\
 PREFIX sd: <https://w3id.org/scidip/ontology#>

@@ -10,9 +10,9 @@ import pytest
 
 from scidip_graph.cli import EXIT_NOT_CONFORMING, main
 from scidip_graph.errors import NotConformingError, UsageError
-from scidip_graph.paths import DATA_DIR
+from scidip_graph.resources import DATA_DIR
 from scidip_graph.settings import Settings
-from scidip_graph.startup import prepare_store
+from scidip_graph.store.startup import prepare_store
 from tests.conftest import SAMPLE
 
 NAME = ox.NamedNode("http://schema.org/name")

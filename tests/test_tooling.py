@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from scidip_graph.paths import REPO_ROOT
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -16,10 +17,12 @@ from scidip_graph.paths import REPO_ROOT
         ["ruff", "check", "."],
         ["ruff", "format", "--check", "."],
         ["mypy", "scidip_graph"],
+        ["importlinter.cli", "lint-imports"],
     ],
-    ids=["ruff-check", "ruff-format", "mypy"],
+    ids=["ruff-check", "ruff-format", "mypy", "import-linter"],
 )
 def test_tool_passes(command: list[str]) -> None:
+    """The tools as CI runs them; import-linter checks the rooms' layers (pyproject.toml)."""
     done = subprocess.run(
         [sys.executable, "-m", *command],
         cwd=REPO_ROOT,

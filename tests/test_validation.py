@@ -9,8 +9,8 @@ import pytest
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import to_isomorphic
 
-from scidip_graph.paths import ONTOLOGY_DIR
-from scidip_graph.validation import ValidationReport, load_shapes, validate
+from scidip_graph.ingest.validation import ValidationReport, load_shapes, validate
+from scidip_graph.resources import ONTOLOGY_DIR
 
 ID = "https://w3id.org/scidip/id/"
 DATA = """

@@ -12,10 +12,10 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 from scidip_graph import __version__
-from scidip_graph.knowledge_graph import KnowledgeGraph, open_graph
+from scidip_graph.api import KnowledgeGraph, open_graph
+from scidip_graph.pages.void import DATASET, VOID_NS, citation, describe, void_bytes
 from scidip_graph.settings import Settings
 from scidip_graph.store import Store
-from scidip_graph.void import DATASET, VOID_NS, citation, describe, void_bytes
 from scidip_graph.web import create_app
 from tests.conftest import SAMPLE
 

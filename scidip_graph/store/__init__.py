@@ -1,4 +1,8 @@
-"""Store backends, looked up by name (STYLE habit 4).
+"""Stores: the interface every backend implements, and the backends, looked up by name.
+
+``base`` (the Store interface and its capability flags), ``oxigraph`` (pyoxigraph in memory),
+``durable`` (the embedded store made durable by a SQLite change log), ``startup`` (getting a
+data folder ready to serve). May import: ingest and the rooms below it.
 
 >>> open_store("oxigraph").name
 'oxigraph'
@@ -8,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..errors import UnknownNameError
-from .base import QueryResult, Store
-from .oxigraph import OxigraphStore
+from scidip_graph.errors import UnknownNameError
+from scidip_graph.store.base import QueryResult, Store
+from scidip_graph.store.oxigraph import OxigraphStore
 
 BACKENDS: dict[str, Callable[[], Store]] = {
     "oxigraph": OxigraphStore,

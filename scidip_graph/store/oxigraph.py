@@ -25,8 +25,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
-from ..errors import SparqlSyntaxError
-from .base import QueryResult, Store
+from scidip_graph.errors import SparqlSyntaxError
+from scidip_graph.store.base import QueryResult, Store
 
 _POSITION = re.compile(r"(?:at |line )(\d+)(?::| column )(\d+)", re.IGNORECASE)
 

@@ -1,5 +1,9 @@
 """The web app: ``create_app()`` is the only way to get one (STYLE habit 2).
 
+Blueprints (``linkeddata``, ``site``, ``downloads``, ``ops``, ``endpoint``), the WSGI fast
+path for ``/sparql``, templates, the OpenAPI description, metrics, links. The only room that
+imports Flask. May import: sparql, pages and the rooms below them.
+
 >>> from scidip_graph.store import OxigraphStore
 >>> app = create_app(store=OxigraphStore())
 >>> app.test_client().get("/-/health").json["status"]
@@ -14,14 +18,14 @@ from typing import Any
 
 from flask import Flask
 
-from ..cache import ResultCache
-from ..metrics import Metrics
-from ..runner import Runner
-from ..settings import Settings
-from ..sparql import SparqlService
-from ..store import Store
-from .errors import register_error_handlers
-from .fastpath import SparqlEndpoint
+from scidip_graph.settings import Settings
+from scidip_graph.sparql.cache import ResultCache
+from scidip_graph.sparql.runner import Runner
+from scidip_graph.sparql.service import SparqlService
+from scidip_graph.store import Store
+from scidip_graph.web.errors import register_error_handlers
+from scidip_graph.web.fastpath import SparqlEndpoint
+from scidip_graph.web.metrics import Metrics
 
 log = logging.getLogger("scidip_graph.web")
 
@@ -51,7 +55,7 @@ def create_app(
     """
     settings = settings or Settings.from_env()
     if store is None:
-        from ..startup import prepare_store
+        from scidip_graph.store.startup import prepare_store
 
         store = prepare_store(settings)
     app = Flask(__name__)
@@ -78,7 +82,7 @@ def create_app(
         def catch_up() -> None:
             refresh()
 
-    from .ops import after_request
+    from scidip_graph.web.ops import after_request
 
     app.after_request(after_request)
     app.wsgi_app = SparqlEndpoint(  # type: ignore[method-assign]

@@ -6,10 +6,10 @@
 - ``/void`` (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``): VoID + DCAT, by Accept or suffix;
 - ``/context.jsonld``: the project's JSON-LD context.
 
-The files come from :class:`~scidip_graph.dumps.DumpCache` (generated once per data version);
-the description from :mod:`scidip_graph.void`, kept per data version. No answer depends on the
+The files come from :class:`~scidip_graph.pages.dumps.DumpCache` (generated once per data version);
+the description from :mod:`scidip_graph.pages.void`, kept per data version. No answer depends on the
 request's Host header (they are cached by shared caches, and checksummed): links are built by
-:mod:`scidip_graph.links`, on ``SCIDIP_PUBLIC_URL`` or relative.
+:mod:`scidip_graph.web.links`, on ``SCIDIP_PUBLIC_URL`` or relative.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.http import http_date
 from werkzeug.wsgi import wrap_file
 
-from ..dumps import DumpCache, DumpFile, Entry, file_from_bytes, sha256sums
-from ..errors import NotAcceptableError, NotFoundError
-from ..formats import by_extension
-from ..jsonld import CONTEXT_PATH, context_bytes
-from ..links import link, rdf_base, relativize
-from ..negotiation import negotiate
-from ..settings import Settings
-from ..void import Statistics, describe, statistics, void_bytes
+from scidip_graph.errors import NotAcceptableError, NotFoundError
+from scidip_graph.pages.dumps import DumpCache, DumpFile, Entry, file_from_bytes, sha256sums
+from scidip_graph.pages.void import Statistics, describe, statistics, void_bytes
+from scidip_graph.rdf.formats import by_extension
+from scidip_graph.rdf.jsonld import CONTEXT_PATH, context_bytes
+from scidip_graph.settings import Settings
+from scidip_graph.sparql.negotiation import negotiate
+from scidip_graph.web.links import link, rdf_base, relativize
 
 bp = Blueprint("downloads", __name__)
 

@@ -9,7 +9,7 @@ import json
 import logging
 from typing import Any
 
-from ..errors import ScidipError
+from scidip_graph.errors import ScidipError
 
 log = logging.getLogger("scidip_graph.web")
 

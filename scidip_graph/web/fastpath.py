@@ -20,16 +20,16 @@ from gunicorn.http.errors import NoMoreData, ParseException
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from ..errors import PayloadTooLargeError, RequestTimeoutError, ScidipError, UsageError
-from ..exporters import serialize_quads
-from ..links import rdf_base, relativize
-from ..negotiation import negotiate
-from ..protocol import ALLOWED_METHODS, ProtocolRequest
-from ..service_description import PREFIXES as SD_PREFIXES
-from ..service_description import service_description
-from ..settings import Settings
-from ..sparql import Response, SparqlService, content_type
-from .errors import internal_error, scidip_error
+from scidip_graph.errors import PayloadTooLargeError, RequestTimeoutError, ScidipError, UsageError
+from scidip_graph.rdf.exporters import serialize_quads
+from scidip_graph.settings import Settings
+from scidip_graph.sparql.negotiation import negotiate
+from scidip_graph.sparql.protocol import ALLOWED_METHODS, ProtocolRequest
+from scidip_graph.sparql.service import Response, SparqlService, content_type
+from scidip_graph.sparql.service_description import PREFIXES as SD_PREFIXES
+from scidip_graph.sparql.service_description import service_description
+from scidip_graph.web.errors import internal_error, scidip_error
+from scidip_graph.web.links import rdf_base, relativize
 
 log = logging.getLogger("scidip_graph.web")
 access_log = logging.getLogger("scidip_graph.access")
@@ -243,7 +243,7 @@ def _preflight() -> Response:
 
 def _endpoint_url(environ: dict[str, Any], settings: Settings) -> str:
     # Never the Host header (nor SERVER_NAME, which servers fill from it): the public URL, or
-    # a base that relativize() turns into the root-relative </sparql> (see scidip_graph.links).
+    # a base that relativize() turns into the root-relative </sparql> (see scidip_graph.web.links).
     # PATH_INFO is one of ROUTES here.
     return f"{rdf_base(settings)}{environ['PATH_INFO']}"
 

@@ -17,14 +17,14 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from ..catalogue import categories, search
-from ..describe import describe, resource_iri, resource_quads
-from ..errors import NotAcceptableError, NotFoundError
-from ..exporters import serialize_quads
-from ..formats import Format, by_extension
-from ..links import link
-from ..negotiation import negotiate, offered
-from ..presentation import SECTION_TITLES
+from scidip_graph.errors import NotAcceptableError, NotFoundError
+from scidip_graph.pages.catalogue import categories, search
+from scidip_graph.pages.presentation import SECTION_TITLES
+from scidip_graph.pages.resource import describe, resource_iri, resource_quads
+from scidip_graph.rdf.exporters import serialize_quads
+from scidip_graph.rdf.formats import Format, by_extension
+from scidip_graph.sparql.negotiation import negotiate, offered
+from scidip_graph.web.links import link
 
 bp = Blueprint("linkeddata", __name__)
 

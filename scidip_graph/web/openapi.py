@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import __version__
-from ..settings import Settings
+from scidip_graph.settings import Settings
+from scidip_graph.version import __version__
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 

@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from .. import __version__, egress
-from ..links import link, public_url
-from .openapi import openapi
+from scidip_graph.sparql import egress
+from scidip_graph.version import __version__
+from scidip_graph.web.links import link, public_url
+from scidip_graph.web.openapi import openapi
 
 bp = Blueprint("ops", __name__)
 access_log = logging.getLogger("scidip_graph.access")

@@ -16,15 +16,23 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from .. import __version__
-from ..catalogue import SCHEME, categories, class_counts, class_iri, group_counts, instances, search
-from ..errors import NotFoundError
-from ..formats import Format
-from ..namespaces import compact_iri
-from ..ontology_docs import ONTOLOGY_FILE, live_examples, ontology_doc
-from ..presentation import term_label
-from ..void import citation as void_citation
-from .linkeddata import choose, json_response, serialize
+from scidip_graph.errors import NotFoundError
+from scidip_graph.namespaces import compact_iri
+from scidip_graph.pages.catalogue import (
+    SCHEME,
+    categories,
+    class_counts,
+    class_iri,
+    group_counts,
+    instances,
+    search,
+)
+from scidip_graph.pages.ontology_docs import ONTOLOGY_FILE, live_examples, ontology_doc
+from scidip_graph.pages.presentation import term_label
+from scidip_graph.pages.void import citation as void_citation
+from scidip_graph.rdf.formats import Format
+from scidip_graph.version import __version__
+from scidip_graph.web.linkeddata import choose, json_response, serialize
 
 bp = Blueprint("site", __name__)
 
@@ -136,5 +144,5 @@ def _ontology_rdf(fmt: Format) -> bytes:
 
 
 def citation(store: Any = None) -> dict[str, str]:
-    """The "cite this dataset" block, from :func:`scidip_graph.void.citation`."""
+    """The "cite this dataset" block, from :func:`scidip_graph.pages.void.citation`."""
     return {str(k): str(v) for k, v in asdict(void_citation(store)).items()}

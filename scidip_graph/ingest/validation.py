@@ -1,0 +1,369 @@
+"""SHACL validation of the knowledge graph, as a report people and programs can read.
+
+Validation runs on the union of all graphs: the facts of one resource are spread over several
+named graphs (a country's name in ``graph:iso3166``, its membership in
+``graph:cern-member-states``). The quads are copied into a fresh graph with the ontology's
+class hierarchy mixed in, so the caller's data is never touched (STYLE habit 13, as pySHACL
+does). Each result names its focus node, path, offending value, message, severity and shape,
+and the data files in which the focus node is described.
+
+>>> from rdflib import Graph
+>>> report = validate(Graph())
+>>> report.conforms, report.results
+(True, [])
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pyshacl
+from rdflib import BNode, Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
+
+from scidip_graph.namespaces import PREFIXES, RDF, SH
+from scidip_graph.rdf.notation import compact, render_path, render_value
+from scidip_graph.resources import ONTOLOGY_DIR
+
+SHAPES_NAMESPACE = "https://w3id.org/scidip/shapes#"
+_PREFIXES = {**PREFIXES, "shape": SHAPES_NAMESPACE}
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One SHACL result, in words and compact names.
+
+    Attributes:
+        focus_node: the IRI of the node that failed, or ``_:bN`` for a blank node.
+        path: the property path as compact SPARQL syntax (``org:memberDuring/time:hasBeginning``),
+            or None for a constraint on the node itself.
+        value: the offending value in Turtle syntax, or None.
+        message: what is wrong, from the shape's ``sh:message``.
+        severity: ``Violation``, ``Warning`` or ``Info``.
+        source_shape: the shape's compact IRI (``shape:Example-category``).
+        constraint: the constraint component, e.g. ``sh:MinCountConstraintComponent``.
+        files: the data files in which the focus node (or ``anchor``) is described.
+        anchor: for a blank-node focus, the nearest IRI that reaches it; else the focus node.
+    """
+
+    focus_node: str
+    path: str | None
+    value: str | None
+    message: str
+    severity: str
+    source_shape: str
+    constraint: str
+    files: tuple[str, ...] = ()
+    anchor: str = ""
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of :func:`validate`: conforms unless there is a Violation.
+
+    Attributes:
+        conforms: True when no result is a Violation (warnings do not fail).
+        results: every result, in a stable order (by node, then severity, path, shape).
+        graph: pySHACL's report graph (``sh:ValidationReport``).
+    """
+
+    conforms: bool
+    results: list[ValidationResult]
+    graph: Graph = field(repr=False)
+
+    def violations(self) -> list[ValidationResult]:
+        """The results of severity Violation.
+
+        >>> ValidationReport(True, [], Graph()).violations()
+        []
+        """
+        return [r for r in self.results if r.severity == "Violation"]
+
+    def warnings(self) -> list[ValidationResult]:
+        """The results of severity Warning.
+
+        >>> ValidationReport(True, [], Graph()).warnings()
+        []
+        """
+        return [r for r in self.results if r.severity == "Warning"]
+
+    def text(self) -> str:
+        """The report as text, grouped by node: the node and its files, then one line a result.
+
+        >>> print(ValidationReport(True, [], Graph()).text())
+        Conforms: 0 violations, 0 warnings.
+        """
+        v, w = len(self.violations()), len(self.warnings())
+        head = "Conforms" if self.conforms else "Does not conform"
+        lines = [f"{head}: {v} violation{'s' * (v != 1)}, {w} warning{'s' * (w != 1)}."]
+        groups: dict[str, list[ValidationResult]] = {}
+        for result in self.results:
+            groups.setdefault(result.anchor or result.focus_node, []).append(result)
+        for node, results in groups.items():
+            files = results[0].files
+            lines.append("")
+            lines.append(f"<{node}>" + (f"  ({', '.join(files)})" if files else ""))
+            for r in results:
+                where = r.path or "(node)"
+                if r.focus_node != node:
+                    where = f"{r.focus_node} {where}"
+                shown = r.value is not None and r.value.strip("<>") != r.focus_node
+                value = f" = {r.value}" if shown else ""
+                lines.append(
+                    f"  {r.severity:<9} {where}{value}: {r.message}"
+                    f" [{r.source_shape}, {r.constraint}]"
+                )
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as a JSON-ready dict: ``conforms``, counts and ``results``.
+
+        >>> ValidationReport(True, [], Graph()).to_json()["conforms"]
+        True
+        """
+        return {
+            "conforms": self.conforms,
+            "violations": len(self.violations()),
+            "warnings": len(self.warnings()),
+            "results": [{**asdict(r), "files": list(r.files)} for r in self.results],
+        }
+
+    def to_turtle(self) -> str:
+        """pySHACL's report graph in Turtle.
+
+        >>> "ValidationReport" in validate(Graph()).to_turtle()
+        True
+        """
+        return self.graph.serialize(format="turtle")
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def load_shapes(paths: Iterable[Path] | None = None) -> Graph:
+    """Read SHACL shapes into a new graph; by default every ``ontology/shapes*.ttl``.
+
+    Args:
+        paths: Turtle files to read, in this order.
+
+    Returns:
+        A new graph the caller may change.
+
+    >>> shapes = load_shapes()
+    >>> from rdflib import URIRef
+    >>> (URIRef(SHAPES_NAMESPACE + "ExampleShape"), None, None) in shapes
+    True
+    """
+    shapes = Graph()
+    for prefix, iri in _PREFIXES.items():
+        shapes.bind(prefix, iri)
+    for path in sorted(ONTOLOGY_DIR.glob("shapes*.ttl")) if paths is None else paths:
+        shapes.parse(path, format="turtle")
+    return shapes
+
+
+@functools.cache
+def _default_shapes() -> Graph:
+    return load_shapes()
+
+
+@functools.cache
+def _ontology() -> Graph:
+    path = ONTOLOGY_DIR / "scidip.ttl"
+    return Graph().parse(path, format="turtle") if path.exists() else Graph()
+
+
+def validate(
+    data: Dataset | Graph,
+    *,
+    shapes: Graph | None = None,
+    origins: Mapping[str, str] | None = None,
+) -> ValidationReport:
+    """Validate the union of all graphs in ``data`` against SHACL shapes; ``data`` is not changed.
+
+    Args:
+        data: a dataset (every named graph and the default graph are validated together) or
+            a single graph.
+        shapes: the shapes graph; by default :func:`load_shapes`.
+        origins: named-graph IRI (``""`` for the default graph) -> the file it was read from,
+            used to say in which files each failing node is described.
+
+    Returns:
+        The report; ``conforms`` is False only when there is a Violation.
+
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(data='''
+    ...     @prefix sd: <https://w3id.org/scidip/ontology#> .
+    ...     <https://w3id.org/scidip/id/example/x> a sd:Example .''', format="turtle")
+    >>> report = validate(g)
+    >>> report.conforms
+    False
+    >>> sorted({r.source_shape for r in report.violations()})[:2]
+    ['shape:EnglishName', 'shape:Example-category']
+    """
+    union, graphs_of = _union(data)
+    for triple in _ontology():
+        union.add(triple)
+    shapes_graph = shapes if shapes is not None else _default_shapes()
+    _, report_graph, _ = pyshacl.validate(
+        union,
+        shacl_graph=shapes_graph,
+        inference="none",
+        allow_warnings=True,
+        inplace=True,
+    )
+    assert isinstance(report_graph, Graph)
+    names = NamespaceManager(Graph(), bind_namespaces="none")
+    for prefix, iri in _PREFIXES.items():
+        names.bind(prefix, iri)
+    origins = origins or {}
+    results = _results(report_graph, shapes_graph, union, names, graphs_of, origins)
+    conforms = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(conforms=conforms, results=results, graph=report_graph)
+
+
+def _union(data: Dataset | Graph) -> tuple[Graph, dict[Node, set[str]]]:
+    """Copy every quad into a new graph; index the graphs in which each subject appears."""
+    union = Graph()
+    graphs_of: dict[Node, set[str]] = {}
+    if isinstance(data, Dataset):
+        quads: Iterable[tuple[Node, Node, Node, Any]] = data.quads((None, None, None, None))
+    else:
+        name = "" if isinstance(data.identifier, BNode) else data.identifier
+        quads = ((s, p, o, name) for s, p, o in data)
+    for s, p, o, g in quads:
+        union.add((s, p, o))
+        graph_id = g.identifier if isinstance(g, Graph) else g
+        key = "" if graph_id in (None, DATASET_DEFAULT_GRAPH_ID) else str(graph_id)
+        graphs_of.setdefault(s, set()).add(key)
+    return union, graphs_of
+
+
+def _anchor(node: Node, union: Graph) -> Node:
+    """The nearest IRI subject that reaches a blank node (the node itself if it is an IRI)."""
+    level, seen = {node}, {node}
+    while level:
+        iris = [n for n in level if not isinstance(n, BNode)]
+        if iris:
+            return min(iris, key=str)
+        level = {s for n in level for s in union.subjects(None, n)} - seen
+        seen |= level
+    return node
+
+
+def _results(
+    report: Graph,
+    shapes_graph: Graph,
+    union: Graph,
+    names: NamespaceManager,
+    graphs_of: Mapping[Node, set[str]],
+    origins: Mapping[str, str],
+) -> list[ValidationResult]:
+    raw: dict[tuple[Any, ...], tuple[Node, Node | None, ValidationResult]] = {}
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(node, SH.focusNode)
+        assert focus is not None
+        anchor = _anchor(focus, union)
+        files = _files(anchor, graphs_of, origins)
+        path = report.value(node, SH.resultPath)
+        value = report.value(node, SH.value)
+        shape = report.value(node, SH.sourceShape)
+        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+        result = ValidationResult(
+            focus_node=str(focus),
+            path=render_path(report, path, names) if path is not None else None,
+            value=render_value(value, names) if value is not None else None,
+            message=" ".join(messages),
+            severity=compact(report.value(node, SH.resultSeverity), names).removeprefix("sh:"),
+            source_shape=_shape_name(shape, shapes_graph, names),
+            constraint=compact(report.value(node, SH.sourceConstraintComponent), names),
+            files=files,
+            anchor=str(anchor),
+        )
+        # The same property shape reached from two node shapes (a country is also a place)
+        # gives the same result twice: keep one.
+        key = (str(focus), result.path, result.value, result.source_shape, result.constraint)
+        raw.setdefault(key, (focus, value, result))
+    return _number_blank_nodes(sorted(raw.values(), key=lambda fvr: _sort_key(fvr[2])))
+
+
+def _files(
+    node: Node, graphs_of: Mapping[Node, set[str]], origins: Mapping[str, str]
+) -> tuple[str, ...]:
+    """The files of the graphs in which ``node`` is a subject.
+
+    The default graph gathers the provenance blocks of several files (``origins[""]`` lists
+    them, comma-separated); a graph described there is attributed to its own file.
+    """
+    files: set[str] = set()
+    for graph in graphs_of.get(node, ()):
+        if graph == "" and str(node) in origins:
+            files.add(origins[str(node)])
+        elif graph in origins:
+            files.update(f.strip() for f in origins[graph].split(", ") if f.strip())
+    return tuple(sorted(files))
+
+
+def _sort_key(r: ValidationResult) -> tuple[Any, ...]:
+    return (
+        r.anchor,
+        SEVERITY_ORDER.get(r.severity, 9),
+        r.path or "",
+        r.source_shape,
+        r.constraint,
+        r.value or "",
+        r.focus_node if not r.focus_node.startswith("_:") else "",
+    )
+
+
+def _number_blank_nodes(
+    triples: list[tuple[Node, Node | None, ValidationResult]],
+) -> list[ValidationResult]:
+    """Name blank nodes ``_:b0``, ``_:b1``... in report order, so the text is reproducible."""
+    labels: dict[Node, str] = {}
+    out = []
+    for focus, value, result in triples:
+        changes: dict[str, Any] = {}
+        if isinstance(focus, BNode):
+            changes["focus_node"] = labels.setdefault(focus, f"_:b{len(labels)}")
+        if isinstance(value, BNode):
+            changes["value"] = labels.setdefault(value, f"_:b{len(labels)}")
+        out.append(replace(result, **changes) if changes else result)
+    return out
+
+
+def _shape_name(shape: Node | None, shapes_graph: Graph, names: NamespaceManager) -> str:
+    if shape is None:
+        return ""
+    if not isinstance(shape, BNode):
+        return compact(shape, names)
+    # A blank property shape: name the node shape that holds it.
+    parent = min(shapes_graph.subjects(SH.property, shape), key=str, default=None)
+    return f"_:property of {compact(parent, names)}" if parent is not None else "_:shape"
+
+
+def report_as_json(report: ValidationReport) -> str:
+    """The report as a JSON document (for the CLI and the HTTP API).
+
+    >>> json.loads(report_as_json(validate(Graph())))["results"]
+    []
+    """
+    return json.dumps(report.to_json(), indent=2, ensure_ascii=False)
+
+
+__all__ = [
+    "SHAPES_NAMESPACE",
+    "ValidationReport",
+    "ValidationResult",
+    "load_shapes",
+    "report_as_json",
+    "validate",
+]

@@ -1,0 +1,222 @@
+"""The overview pages' data: counts per class, instances of a class, label search, the scheme.
+
+No Flask. User text reaches a query only as a SPARQL string literal written by pyoxigraph
+(``str(Literal(text))`` escapes quotes, backslashes and newlines); IRIs only as checked
+:class:`pyoxigraph.NamedNode` values.
+
+>>> from scidip_graph.api import open_graph
+>>> from tests.conftest import SAMPLE
+>>> store = open_graph([SAMPLE]).store
+>>> [hit.label for hit in search(store, "cern")]
+['CERN']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from scidip_graph.namespaces import PREFIXES, compact_iri
+from scidip_graph.pages.presentation import ID_BASE, local_path, term_label
+from scidip_graph.pages.readers import label_map, rows, values
+from scidip_graph.store import Store
+
+SCHEME = ID_BASE + "scheme/science-diplomacy"
+"""The concept scheme of science diplomacy and its three categories."""
+
+_S = PREFIXES["schema"]
+HOME_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Examples of science diplomacy", (PREFIXES["sd"] + "Example",)),
+    ("Organisations", (_S + "Organization",)),
+    ("Countries", (_S + "Country",)),
+    ("People", (_S + "Person",)),
+    ("Places", (_S + "Place", _S + "City", _S + "Mountain", _S + "Park")),
+    ("Memberships", (PREFIXES["org"] + "Membership",)),
+    ("Concepts", (PREFIXES["skos"] + "Concept",)),
+    (
+        "Courses and programmes",
+        (_S + "Course", _S + "CourseInstance", _S + "EducationalOccupationalProgram"),
+    ),
+    (
+        "Publications",
+        (
+            _S + "Report",
+            _S + "Periodical",
+            _S + "Article",
+            _S + "WebPage",
+            _S + "CreativeWork",
+            _S + "Legislation",
+        ),
+    ),
+)
+"""The groups of classes the home page counts: (title, classes); a resource counts once."""
+
+SEARCH_PROPERTIES = (
+    _S + "name",
+    _S + "alternateName",
+    _S + "legalName",
+    PREFIXES["skos"] + "prefLabel",
+    PREFIXES["skos"] + "altLabel",
+)
+
+
+@dataclass
+class ClassCount:
+    """A class (or group of classes) and how many resources it has."""
+
+    title: str
+    classes: list[str]
+    count: int
+    href: str
+
+
+@dataclass
+class Hit:
+    """A resource found by search or listed on a class page."""
+
+    iri: str
+    label: str
+    href: str
+    matched: str = ""
+
+
+@dataclass
+class Category:
+    """A concept of the scheme, its definition, the article's example and the examples in it."""
+
+    iri: str
+    label: str
+    definition: str
+    example_text: str
+    examples: list[Hit] = field(default_factory=list)
+
+
+def group_counts(store: Store) -> list[ClassCount]:
+    """Resources per :data:`HOME_GROUPS` group, in one query."""
+    pairs = " ".join(
+        f"({ox.Literal(str(i))} {values([c])})"
+        for i, (_, classes) in enumerate(HOME_GROUPS)
+        for c in classes
+    )
+    query = (
+        f"SELECT ?i (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES (?i ?c) {{ {pairs} }} ?s a ?c }} "
+        "GROUP BY ?i"
+    )
+    counts = {int(r["i"].value): int(r["n"].value) for r in rows(store, query)}
+    return [
+        ClassCount(title, list(classes), counts.get(i, 0), "/browse/" + compact_iri(classes[0]))
+        for i, (title, classes) in enumerate(HOME_GROUPS)
+    ]
+
+
+def class_counts(store: Store) -> list[ClassCount]:
+    """Every class used in the data with its number of instances, largest first."""
+    query = (
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c"
+    )
+    return [
+        ClassCount(
+            term_label(r["c"].value),
+            [r["c"].value],
+            int(r["n"].value),
+            "/browse/" + compact_iri(r["c"].value),
+        )
+        for r in rows(store, query)
+        if isinstance(r["c"], ox.NamedNode)
+    ]
+
+
+def instances(store: Store, class_iri: str) -> list[Hit]:
+    """The instances of a class, with their labels, sorted by label."""
+    query = f"SELECT DISTINCT ?s WHERE {{ ?s a {values([class_iri])} }}"
+    found = [r["s"].value for r in rows(store, query) if isinstance(r["s"], ox.NamedNode)]
+    labels = label_map(store, found)
+    hits = [Hit(i, labels.get(i, i), local_path(i) or i) for i in found]
+    return sorted(hits, key=lambda h: (h.label.lower(), h.iri))
+
+
+def search(store: Store, text: str, *, limit: int = 50) -> list[Hit]:
+    """Resources whose name, alternate name or preferred label (any language) contains ``text``.
+
+    Case-insensitive; exact matches first, then prefixes, then the rest, by label.
+    """
+    text = " ".join(text.split())[:200]
+    if not text:
+        return []
+    needle = str(ox.Literal(text.lower()))
+    query = f"""
+SELECT ?s ?l WHERE {{
+  VALUES ?p {{ {values(SEARCH_PROPERTIES)} }}
+  ?s ?p ?l .
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(ID_BASE)}))
+  FILTER(CONTAINS(LCASE(STR(?l)), {needle}))
+}}"""
+    matched: dict[str, str] = {}
+    for r in rows(store, query):
+        iri, label = r["s"].value, r["l"].value
+        if iri not in matched or _rank(label, text) < _rank(matched[iri], text):
+            matched[iri] = label
+    labels = label_map(store, matched)
+    hits = [Hit(i, labels.get(i, m), local_path(i) or i, m) for i, m in matched.items()]
+    hits.sort(key=lambda h: (_rank(h.matched, text), h.label.lower()))
+    return hits[:limit]
+
+
+def _rank(label: str, text: str) -> int:
+    low, needle = label.lower(), text.lower()
+    return 0 if low == needle else 1 if low.startswith(needle) else 2
+
+
+def categories(store: Store, scheme: str = SCHEME) -> list[Category]:
+    """The categories of a scheme (concepts with a broader concept in it) and their examples."""
+    skos = PREFIXES["skos"]
+    query = f"""
+SELECT ?c ?def ?ex ?e WHERE {{
+  ?c <{skos}inScheme> {values([scheme])} ; <{skos}broader> ?top .
+  OPTIONAL {{ ?c <{skos}definition> ?def }}
+  OPTIONAL {{ ?c <{skos}example> ?ex }}
+  OPTIONAL {{ ?e <{PREFIXES["sd"]}category> ?c }}
+}}"""
+    found = rows(store, query)
+    labels = label_map(store, {r[k].value for r in found for k in ("c", "e") if r[k] is not None})
+    result: dict[str, Category] = {}
+    for r in found:
+        iri = r["c"].value
+        cat = result.setdefault(
+            iri,
+            Category(
+                iri,
+                labels.get(iri, iri),
+                r["def"].value if r["def"] else "",
+                r["ex"].value if r["ex"] else "",
+            ),
+        )
+        if r["e"] is not None and all(h.iri != r["e"].value for h in cat.examples):
+            e = r["e"].value
+            cat.examples.append(Hit(e, labels.get(e, e), local_path(e) or e))
+    for cat in result.values():
+        cat.examples.sort(key=lambda h: h.label.lower())
+    return sorted(result.values(), key=lambda c: c.label)
+
+
+def class_iri(name: str) -> str | None:
+    """The class IRI a browse path names: a CURIE (``schema:Country``) or a full IRI.
+
+    >>> class_iri("schema:Country"), class_iri("nope:X")
+    ('http://schema.org/Country', None)
+    """
+    if ":" not in name:
+        return None
+    prefix, local = name.split(":", 1)
+    if prefix in PREFIXES and local and "/" not in local:
+        iri = PREFIXES[prefix] + local
+    elif name.startswith(("http://", "https://")):
+        iri = name
+    else:
+        return None
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return None
+    return iri

@@ -1,0 +1,274 @@
+"""How the pages present terms: section of each property, labels, external identifiers.
+
+Plain tables, no Flask and no store: :mod:`scidip_graph.pages.resource` uses them to group the facts
+of a resource by meaning instead of dumping its triples.
+
+>>> section_of("http://schema.org/location")
+'where'
+>>> term_label("http://schema.org/alternateName")
+'alternate name'
+>>> external_link("https://ror.org/01ggx4157")
+('ROR', '01ggx4157')
+"""
+
+from __future__ import annotations
+
+import re
+
+from scidip_graph.namespaces import PREFIXES, compact_iri
+
+ID_BASE = "https://w3id.org/scidip/id/"
+"""Resources under this base have a page at the local path ``/id/...``."""
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+# property (CURIE) -> section key; anything else goes to "other".
+_SECTIONS: dict[str, tuple[str, ...]] = {
+    "names": (
+        "schema:name",
+        "schema:alternateName",
+        "schema:legalName",
+        "schema:givenName",
+        "schema:familyName",
+        "schema:headline",
+        "schema:alternativeHeadline",
+        "skos:prefLabel",
+        "skos:altLabel",
+        "dct:title",
+        "rdfs:label",
+    ),
+    "about": (
+        "schema:description",
+        "dct:description",
+        "skos:definition",
+        "skos:example",
+        "skos:note",
+        "schema:caption",
+        "schema:creditText",
+        "sd:statedMemberCount",
+        "sd:statedMemberDescription",
+        "sd:statedStatus",
+        "schema:inLanguage",
+        "schema:encodingFormat",
+        "schema:version",
+        "schema:position",
+    ),
+    "category": ("sd:category", "skos:editorialNote"),
+    "involves": (
+        "sd:involvesOrganization",
+        "sd:involvesCountry",
+        "sd:involvesPerson",
+        "sd:involvesPlace",
+        "sd:involves",
+    ),
+    "outcome": ("sd:outcome",),
+    "where": (
+        "schema:location",
+        "schema:containedInPlace",
+        "schema:address",
+        "schema:streetAddress",
+        "schema:workLocation",
+        "dct:spatial",
+        "schema:countryOfOrigin",
+    ),
+    "work": ("schema:jobTitle", "schema:worksFor", "schema:nationality"),
+    "contact": ("schema:contactPoint", "schema:contactType", "schema:telephone"),
+    "membership": ("org:member", "org:organization", "org:role", "org:memberDuring"),
+    "shortcuts": (
+        "sd:memberOf",
+        "sd:foundingMemberOf",
+        "sd:associateMemberOf",
+        "sd:associateMemberPreStageOf",
+        "sd:observerOf",
+        "sd:fellowOf",
+        "sd:hasMembershipRoleIn",
+    ),
+    "dates": (
+        "schema:startDate",
+        "sd:openingDate",
+        "schema:foundingDate",
+        "schema:dateCreated",
+        "schema:legislationDate",
+        "schema:applicationDeadline",
+        "sd:callOpened",
+        "sd:editionNumber",
+        "dct:date",
+        "time:hasTime",
+        "time:hasBeginning",
+        "time:hasEnd",
+        "time:inside",
+        "time:inXSDDate",
+        "time:inXSDgYear",
+        "prov:generatedAtTime",
+    ),
+    "identifiers": (
+        "schema:sameAs",
+        "skos:exactMatch",
+        "schema:url",
+        "schema:identifier",
+        "sd:iso3166Alpha2",
+        "sd:iso3166Alpha3",
+        "sd:iso3166Numeric",
+        "sd:iso3166Alpha4",
+    ),
+    "concepts": (
+        "skos:inScheme",
+        "skos:topConceptOf",
+        "skos:hasTopConcept",
+        "skos:broader",
+        "skos:narrower",
+        "skos:related",
+    ),
+    "provenance": (
+        "dct:source",
+        "prov:wasDerivedFrom",
+        "prov:wasAttributedTo",
+        "dct:license",
+        "schema:isPartOf",
+        "dct:relation",
+    ),
+}
+_SECTION_OF = {curie: key for key, curies in _SECTIONS.items() for curie in curies}
+
+SECTION_TITLES: dict[str, str] = {
+    "names": "Names",
+    "about": "Description",
+    "category": "Category",
+    "involves": "What it involves",
+    "outcome": "Outcome",
+    "where": "Where",
+    "work": "Work",
+    "contact": "Contact",
+    "membership": "Membership",
+    "shortcuts": "Current memberships (derived shortcuts)",
+    "dates": "Dates",
+    "identifiers": "Identifiers and links",
+    "concepts": "Concept scheme",
+    "provenance": "Provenance",
+    "other": "Related",
+}
+
+# section order per type (CURIE); the first type of a resource that has an entry wins.
+_ORDER: dict[str, tuple[str, ...]] = {
+    "sd:Example": ("about", "category", "involves", "outcome", "where", "dates"),
+    "schema:Organization": ("about", "where", "shortcuts", "names", "other", "identifiers"),
+    "schema:Country": ("names", "identifiers", "shortcuts", "where"),
+    "schema:Person": ("work", "contact", "where", "shortcuts", "names", "about"),
+    "org:Membership": ("membership", "dates"),
+    "skos:Concept": ("about", "concepts"),
+}
+_DEFAULT_ORDER = (
+    "about",
+    "category",
+    "involves",
+    "outcome",
+    "where",
+    "work",
+    "contact",
+    "membership",
+    "dates",
+    "names",
+    "concepts",
+    "other",
+    "shortcuts",
+    "identifiers",
+    "provenance",
+)
+
+# Labels nicer than the split local name.
+_LABELS: dict[str, str] = {
+    "schema:sameAs": "same as",
+    "schema:url": "web page",
+    "schema:worksFor": "works for",
+    "schema:jobTitle": "job title",
+    "schema:containedInPlace": "contained in",
+    "schema:contactPoint": "contact",
+    "schema:subjectOf": "subject of",
+    "dct:source": "source",
+    "dct:spatial": "associated country",
+    "dct:title": "title",
+    "skos:prefLabel": "preferred label",
+    "skos:editorialNote": "curators' rationale",
+    "org:memberDuring": "period",
+    "prov:wasDerivedFrom": "derived from",
+    "prov:wasAttributedTo": "attributed to",
+    "time:inXSDDate": "date",
+    "time:inXSDgYear": "year",
+    "time:hasBeginning": "beginning",
+    "time:hasEnd": "end",
+    "time:inside": "attested at",
+    "time:hasTime": "time",
+    "rdfs:seeAlso": "see also",
+    "schema:Organization": "organisation",
+    "schema:EducationalOccupationalProgram": "programme",
+    "schema:CourseInstance": "course edition",
+    "org:Membership": "membership",
+    "org:Role": "membership role",
+    "skos:Concept": "concept",
+    "skos:ConceptScheme": "concept scheme",
+    "prov:Entity": "source document (PROV entity)",
+    "prov:Agent": "agent",
+    "prov:Organization": "organisation (PROV)",
+}
+
+_EXTERNAL = (
+    (re.compile(r"^https?://www\.wikidata\.org/entity/(Q\d+)$"), "Wikidata"),
+    (re.compile(r"^https://ror\.org/(\w+)$"), "ROR"),
+    (re.compile(r"^https?://sws\.geonames\.org/(\d+)/?$"), "GeoNames"),
+)
+
+
+def section_of(iri: str) -> str:
+    """The section a property's facts are shown in (``other`` when the table has none)."""
+    return _SECTION_OF.get(compact_iri(iri), "other")
+
+
+def section_order(types: list[str]) -> tuple[str, ...]:
+    """The order of the sections on the page of a resource with these types (IRIs).
+
+    >>> section_order(["http://schema.org/Person"])[:2]
+    ('work', 'contact')
+    """
+    for iri in types:
+        order = _ORDER.get(compact_iri(iri))
+        if order is not None:
+            return order + tuple(k for k in _DEFAULT_ORDER if k not in order)
+    return _DEFAULT_ORDER
+
+
+def term_label(iri: str, labels: dict[str, str] | None = None) -> str:
+    """A readable label of a vocabulary term: given labels, the table, or its local name split.
+
+    >>> term_label("https://w3id.org/scidip/ontology#involvesCountry")
+    'involves country'
+    """
+    if labels and iri in labels:
+        return labels[iri]
+    curie = compact_iri(iri)
+    if curie in _LABELS:
+        return _LABELS[curie]
+    local = re.split(r"[#/:]", iri.rstrip("/#"))[-1]
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).replace("_", " ")
+    return words if words.isupper() else words.lower()
+
+
+def external_link(iri: str) -> tuple[str, str] | None:
+    """``(service, identifier)`` for a Wikidata, ROR or GeoNames IRI, else None."""
+    for pattern, service in _EXTERNAL:
+        match = pattern.match(iri)
+        if match:
+            return service, match[1]
+    return None
+
+
+def local_path(iri: str) -> str | None:
+    """The local path of a resource's page (``/id/...``), or None for an outside IRI.
+
+    >>> local_path("https://w3id.org/scidip/id/country/CH"), local_path("http://x.org/")
+    ('/id/country/CH', None)
+    """
+    if iri.startswith(ID_BASE) and len(iri) > len(ID_BASE):
+        return "/id/" + iri[len(ID_BASE) :]
+    if iri.startswith(PREFIXES["sd"]):
+        return "/ontology#" + iri[len(PREFIXES["sd"]) :]
+    return None

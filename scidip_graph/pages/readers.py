@@ -1,0 +1,124 @@
+"""Small store readers the pages share: rows of a SELECT, labels of IRIs, graph sources.
+
+No Flask. IRIs put into a query are :class:`pyoxigraph.NamedNode` values written with
+``str()``, which yields a well-formed ``<...>`` (pyoxigraph refuses invalid IRIs).
+
+>>> from scidip_graph.api import open_graph
+>>> from tests.conftest import SAMPLE
+>>> store = open_graph([SAMPLE]).store
+>>> label_map(store, {"https://w3id.org/scidip/id/organization/cern"})
+{'https://w3id.org/scidip/id/organization/cern': 'CERN'}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from scidip_graph.store import Store
+
+LABEL_PROPERTIES = (
+    "http://schema.org/name",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://purl.org/dc/terms/title",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+)
+_CHUNK = 400
+
+
+def rows(store: Store, sparql: str) -> list[dict[str, Any]]:
+    """The solutions of a SELECT query as dicts of pyoxigraph terms (None when unbound)."""
+    result = store.query(sparql)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("rows() takes a SELECT query")
+    names = [v.value for v in result.variables]
+    return [{n: s[n] for n in names} for s in result]
+
+
+def values(iris: Iterable[str]) -> str:
+    """IRIs as the body of a SPARQL ``VALUES`` block (each checked by pyoxigraph).
+
+    >>> values(["http://a.org/x"])
+    '<http://a.org/x>'
+    """
+    return " ".join(str(ox.NamedNode(i)) for i in iris)
+
+
+def label_map(store: Store, iris: Iterable[str], *, lang: str = "en") -> dict[str, str]:
+    """The best label of each IRI: a name or preferred label in ``lang``, else without a
+    language tag, else in any language; IRIs without a label are left out."""
+    todo = sorted(set(iris))
+    best: dict[str, tuple[int, str]] = {}
+    props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    for start in range(0, len(todo), _CHUNK):
+        chunk = todo[start : start + _CHUNK]
+        query = (
+            f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values(chunk)} }} "
+            f"VALUES ?p {{ {props} }} ?x ?p ?l }}"
+        )
+        for r in rows(store, query):
+            label = r["l"]
+            if not isinstance(label, ox.Literal):
+                continue
+            rank = LABEL_PROPERTIES.index(r["p"].value) * 3
+            rank += 0 if label.language == lang else 1 if not label.language else 2
+            key = r["x"].value
+            if key not in best or (rank, label.value) < best[key]:
+                best[key] = (rank, label.value)
+    return {k: v for k, (_, v) in best.items()}
+
+
+@dataclass
+class Document:
+    """A source document a graph was derived from."""
+
+    iri: str
+    title: str
+    url: str | None = None
+
+
+@dataclass
+class SourceRef:
+    """A named graph (``""``: the dataset's own default graph) and its source documents."""
+
+    graph: str
+    title: str
+    documents: list[Document] = field(default_factory=list)
+
+    @property
+    def short(self) -> str:
+        """The graph's local name (``article``), or ``default`` for the default graph."""
+        return self.graph.rstrip("/").rsplit("/", 1)[-1] if self.graph else "default"
+
+
+def graph_sources(store: Store, graphs: Iterable[str]) -> list[SourceRef]:
+    """Each graph with its title and the documents it was derived from, in the given order."""
+    graphs = list(dict.fromkeys(graphs))
+    named = [g for g in graphs if g]
+    found: dict[str, SourceRef] = {}
+    if named:
+        query = f"""
+SELECT ?g ?title ?doc ?dtitle ?url WHERE {{
+  VALUES ?g {{ {values(named)} }}
+  OPTIONAL {{ ?g <http://purl.org/dc/terms/title> ?title }}
+  OPTIONAL {{ ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc .
+             OPTIONAL {{ ?doc <http://purl.org/dc/terms/title> ?dtitle }}
+             OPTIONAL {{ ?doc <http://schema.org/url> ?url }} }}
+}} ORDER BY ?g ?doc"""
+        for r in rows(store, query):
+            g = r["g"].value
+            ref = found.setdefault(g, SourceRef(g, r["title"].value if r["title"] else g))
+            if r["doc"] is not None and all(d.iri != r["doc"].value for d in ref.documents):
+                doc = r["doc"].value
+                title = r["dtitle"].value if r["dtitle"] is not None else doc
+                ref.documents.append(Document(doc, title, r["url"].value if r["url"] else None))
+    result = []
+    for g in graphs:
+        if g:
+            result.append(found.get(g, SourceRef(g, g)))
+        else:
+            result.append(SourceRef("", "The dataset's description of its sources (default graph)"))
+    return result

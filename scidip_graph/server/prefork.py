@@ -1,0 +1,175 @@
+"""The production server: gunicorn, pre-forked workers sharing one loaded store.
+
+The master process loads the store once (validating the source data on first start) and forks
+the workers, which share its memory copy-on-write. Each worker answers one request at a time;
+before answering it applies any changesets it has not seen. A query that overruns its time
+limit gets a 503 and its worker exits right after sending it; the master forks a fresh one,
+so the engine's work really stops while the other workers keep answering. A query that runs
+past ``heavy_after`` lowers its worker's CPU priority (and the worker is replaced afterwards),
+and only ``heavy_limit`` of those run at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from scidip_graph.settings import Settings, query_memory_bytes
+from scidip_graph.sparql import egress
+from scidip_graph.sparql.runner import ENGINE_STACK, HeavySlots, Runner
+
+log = logging.getLogger("scidip_graph.server.prefork")
+
+WATCHDOG_MARGIN = 15.0
+"""Seconds past the query time limit after which gunicorn itself stops a silent worker."""
+
+
+def _stop_worker() -> None:
+    """Called once a doomed worker has sent its answer: stop the process and its query now."""
+    log.warning(
+        "worker %d stops: its query overran or ran heavy; a fresh worker replaces it", os.getpid()
+    )
+    logging.shutdown()
+    os._exit(0)
+
+
+class ScidipServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn, configured from :class:`Settings`, serving :func:`create_app`."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.application: Any = None
+        super().__init__()
+
+    def load_config(self) -> None:
+        s = self.settings
+        config = {
+            "bind": f"{s.host}:{s.port}",
+            "workers": s.workers,
+            "worker_class": "scidip_graph.server.worker.PatientWorker",
+            "preload_app": True,
+            "backlog": s.backlog,
+            "timeout": int(s.query_timeout + WATCHDOG_MARGIN),
+            "graceful_timeout": 10,
+            "keepalive": 2,
+            "accesslog": None,  # ours (fast path and Flask) never logs tokens or whole queries
+            "errorlog": "-",
+            "loglevel": "info",
+            "proc_name": "scidip-graph",
+            "child_exit": _child_exit,
+            "post_fork": _post_fork,
+            "when_ready": _when_ready,
+            "on_exit": _on_exit,
+            "control_socket_disable": True,  # no admin socket in the home folder
+        }
+        for key, value in config.items():
+            if key in self.cfg.settings:  # older gunicorn releases lack some settings
+                self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        if self.application is None:
+            self.application = build_app(self.settings)
+        return self.application
+
+
+def build_app(settings: Settings) -> Any:
+    """The app as the master loads it: metrics shared through files, heavy slots shared."""
+    metrics_dir = settings.data_dir / "metrics"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    from scidip_graph.web import create_app
+
+    runner = Runner(
+        heavy_after=settings.heavy_after,
+        heavy_slots=HeavySlots(settings.heavy_limit),
+        memory_limit=query_memory_bytes(settings),
+    )
+    app = create_app(settings, runner=runner, on_doomed=_stop_worker, shared_metrics=True)
+    store = app.extensions["scidip"]["store"]
+    log.info(
+        "loaded %d quads in %d named graphs (data version %s)",
+        len(store),
+        len(store.graph_names()),
+        store.version,
+    )
+    return app
+
+
+def _child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def _post_fork(server: Any, worker: Any) -> None:
+    """In each new worker, before it serves and before any thread starts: the OS barriers."""
+    settings: Settings = server.app.settings
+    limit_address_space(query_memory_bytes(settings))
+    if not settings.egress_barrier:
+        return
+    ports = egress.allowlist_ports(settings.service_allowlist | settings.graph_allowlist)
+    if egress.deny_outgoing(ports):
+        log.debug("worker %d: outgoing TCP denied except to ports %s", os.getpid(), sorted(ports))
+    else:
+        log.warning(
+            "worker %d: Landlock network rules are unavailable (kernel ABI %d); SERVICE and "
+            "LOAD are stopped by the query policy and the raw-text check only",
+            os.getpid(),
+            egress.landlock_abi(),
+        )
+
+
+def limit_address_space(budget: int) -> int | None:
+    """The backstop behind the memory sampler: a kernel limit on the worker's address space.
+
+    The runner samples memory every few milliseconds; one huge allocation between two samples
+    could still pass the budget by far. ``RLIMIT_AS`` makes such an allocation fail instead
+    (the worker then dies and is replaced: a crash, but one that cannot take the machine).
+    Set to what the worker maps now, plus the engine thread's stack and the arenas of its
+    threads, plus three budgets, so the sampler always acts first.
+
+    Returns:
+        The limit set in bytes, or None where it cannot be read or set.
+    """
+    import resource
+
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = mapped + ENGINE_STACK + 512 * 2**20 + 3 * budget
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (OSError, ValueError) as err:
+        log.warning("could not limit the address space of worker %d: %s", os.getpid(), err)
+        return None
+    return limit
+
+
+def _when_ready(server: Any) -> None:
+    s = server.app.settings
+    log.info(
+        "scidip-graph serving on http://%s:%d/sparql with %d workers (query limit %g s)",
+        s.host,
+        s.port,
+        s.workers,
+        s.query_timeout,
+    )
+
+
+def _on_exit(server: Any) -> None:
+    log.info("scidip-graph stopped")
+
+
+def serve(settings: Settings) -> None:
+    """Run the server until it is stopped (SIGINT or SIGTERM: graceful shutdown)."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    ScidipServer(settings).run()

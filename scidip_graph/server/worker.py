@@ -1,0 +1,269 @@
+"""The gunicorn worker: slow clients wait in an event loop, never in a worker's request.
+
+gunicorn's sync worker reads a request and writes its answer with blocking calls, so a client
+that sends its headers a byte at a time, or reads a large answer a byte at a time, holds the
+worker (and with one worker per core, a handful of them hold the server). A per-read timeout
+does not help: a byte every few seconds is never silent long enough.
+
+:class:`PatientWorker` keeps gunicorn's request handling (its parser, limits, error answers and
+WSGI environment) but puts a ``selectors`` loop around it. The loop accepts connections and
+reads them without blocking into buffers (:mod:`scidip_graph.server.connections`); only a connection
+whose whole request has arrived (headers, and the body by Content-Length or chunked) goes to
+gunicorn's ``handle()``, which reads it from the buffer. The answer goes to the kernel as far as
+the kernel takes it, the rest to an outbox the loop flushes. So a dripping or slowly reading
+client costs a buffer and a file descriptor, never the worker's time. Deadlines bound both ends:
+``client_timeout`` for the whole request (past it the client is dropped, or answered 408 by the
+app when its headers had arrived), ``send_timeout`` for handing the whole answer to the kernel
+(past it the connection is reset).
+
+What the sync worker gave, kept:
+
+- one request at a time runs the app, on this process's main thread;
+- a response's ``close()`` runs once its bytes are all handed to the kernel (or the send
+  deadline passes, or the client is gone): the app stops a doomed worker there with
+  ``os._exit``, so its last answer goes out first. Whatever else the worker holds at that
+  moment is cut: the other clients see their connection closed, as when a worker is killed;
+- gunicorn's heartbeat (``notify()``) every turn of the loop, at least once a second;
+- SIGTERM (or ``max_requests``) stops accepting, serves the requests that complete, flushes
+  the answers, and exits within the graceful timeout;
+- gunicorn's limits on the request line and headers, applied by gunicorn's own parser;
+- no ``sendfile``: a file answer goes through the outbox under the same deadline (the wrapper
+  that defers ``close()`` is not a ``wsgi.file_wrapper``, so gunicorn iterates it).
+
+When does a worker accept? Only while no request is ready to run in it, and while it holds
+fewer than gunicorn's ``worker_connections`` clients (or half the file descriptors it may
+open). Connections the worker has not accepted stay in the kernel's queue, where any idle
+worker takes them; a connection it has accepted is its own until closed, so a request that
+becomes whole in a busy worker waits there. Hence the order: a worker reads a connection as
+soon as it accepts it (a request usually arrives whole with its connection), and runs that
+request before it accepts another; while the app runs, the loop does not turn, so a busy worker
+accepts nothing and the queue's requests go to idle workers. What stays exposed: a client
+whose request had been arriving slowly, parked in a worker that then starts a long query,
+waits for that query (at most the query time limit). Handing parked connections to an idle
+worker would take passing file descriptors between processes; not worth it for a client that
+was slow anyway. While the app runs, the outboxes are not flushed either; the kernel's buffers
+keep the readers going meanwhile.
+
+Why not hold at most ``backlog`` waiting clients per worker: 300 clients dripping headers then
+filled both workers' 64 places and the kernel's queue, and a light query waited 11 s. A waiting
+client costs little: its head (gunicorn's header limit, usually under a kilobyte) and at most
+1 MiB of body in memory, the rest in a temporary file; an answer waiting for a slow reader
+likewise keeps 1 MiB in memory and the rest in a file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import resource
+import selectors
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from gunicorn import util
+from gunicorn.workers.sync import SyncWorker
+
+from scidip_graph.server.connections import Client, ClientSocket, Phase, RequestBuffer
+
+TICK = 1.0
+"""Longest wait of the loop, in seconds: the heartbeat and the parent check run this often."""
+ACCEPT_BURST = 32
+"""Connections accepted in a row while none brings a whole request (a burst of slow clients)."""
+_LISTENER = "listener"
+_WAKE = "wake"
+_EVENTS = {
+    Phase.READING: selectors.EVENT_READ,
+    Phase.WRITING: selectors.EVENT_WRITE,
+    Phase.LINGERING: selectors.EVENT_READ,
+}
+_ON_EVENT: dict[Phase, Callable[[Client], None]] = {
+    Phase.READING: Client.receive,
+    Phase.WRITING: Client.flush,
+    Phase.LINGERING: Client.linger,
+}
+
+
+class PatientWorker(SyncWorker):  # type: ignore[misc]
+    """gunicorn's sync worker inside an event loop that holds the slow clients (see above)."""
+
+    wsgi: Any
+    _current: Client | None = None  # the client whose request the app is answering
+
+    def run(self) -> None:
+        if self.cfg.is_ssl:
+            raise RuntimeError("PatientWorker speaks no TLS: put a TLS proxy in front of it")
+        settings = self.app.settings
+        self._request_seconds = settings.client_timeout
+        self._send_seconds = settings.send_timeout
+        self._max_body = settings.max_upload_bytes
+        # A client holds up to two descriptors: its socket and a buffer spilled to a file.
+        descriptors = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        if descriptors == resource.RLIM_INFINITY:
+            descriptors = 2 * self.cfg.worker_connections
+        self._max_clients = max(1, min(self.cfg.worker_connections, descriptors // 2 - 16))
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self.PIPE[0], selectors.EVENT_READ, _WAKE)
+        self._clients: set[Client] = set()
+        self._ready: deque[Client] = deque()
+        self._listening = False
+        for listener in self.sockets:
+            listener.setblocking(False)
+        stop_by: float | None = None
+        wait = 0.0
+        while True:
+            self.notify()
+            if stop_by is None and not (self.alive and self.is_parent_alive()):
+                stop_by = self._stop()
+            if stop_by is not None and not self._clients:
+                break
+            # Read and write first, then the deadlines: bytes that came while the app ran count.
+            for key, _ in self._selector.select(wait):
+                if key.data is _WAKE:
+                    self._drain_wakeups()
+                elif key.data is _LISTENER:
+                    self._accept(key.fileobj)
+                elif action := _ON_EVENT.get(key.data.phase):
+                    self._step(key.data, action)
+            soonest = self._expire()
+            served = bool(self._ready)
+            if served:
+                self._serve(self._ready.popleft())
+            self._listen(
+                stop_by is None and not self._ready and len(self._clients) < self._max_clients
+            )
+            wait = 0.0 if served else max(0.0, min(TICK, soonest - time.monotonic()))
+        self._selector.close()
+
+    def load_wsgi(self) -> None:
+        super().load_wsgi()
+        app: Any = self.wsgi
+
+        def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+            body = app(environ, start_response)
+            return body if self._current is None else _AfterSent(body, self._current)
+
+        self.wsgi = wsgi
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def _accept(self, listener: Any) -> None:
+        """Accept connections until one brings a whole request (usually the first), the queue
+        is empty, or :data:`ACCEPT_BURST` connections were taken."""
+        for _ in range(ACCEPT_BURST):
+            if self._ready or len(self._clients) >= self._max_clients:
+                return
+            try:
+                sock, addr = listener.accept()
+            except OSError as err:
+                if err.errno in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                    return  # none left, or another worker was quicker
+                raise
+            util.close_on_exec(sock)
+            request = RequestBuffer(self.cfg, addr, max_body=self._max_body)
+            deadline = time.monotonic() + self._request_seconds
+            client = Client(sock, addr, listener, request, deadline=deadline)
+            self._clients.add(client)
+            self._step(client, Client.receive)
+
+    def _serve(self, client: Client) -> None:
+        """Run gunicorn's request handling (and the app) on a whole request."""
+        client.phase = Phase.SERVING
+        self._current = client
+        try:
+            self.handle(client.listener, ClientSocket(client), client.addr)
+        finally:
+            self._current = None
+        deadline = time.monotonic() + self._send_seconds
+        self._step(client, lambda c: c.answered(deadline))
+
+    def _step(self, client: Client, action: Callable[[Client], None]) -> None:
+        """Move a client on, then bring the selector, the ready queue and the client set in
+        line with its phase. A failure costs that client its connection, never the worker."""
+        try:
+            action(client)
+        except Exception:
+            self.log.exception("error on the connection of %s", client.addr)
+            client.close()
+        events = _EVENTS.get(client.phase, 0)
+        if events != client.events:
+            if not client.events:
+                self._selector.register(client.sock, events, client)
+            elif events:
+                self._selector.modify(client.sock, events, client)
+            else:
+                self._selector.unregister(client.sock)
+            client.events = events
+        if client.phase is Phase.READY:
+            self._ready.append(client)
+        elif client.phase is Phase.CLOSED:
+            self._clients.discard(client)
+
+    def _expire(self) -> float:
+        """Act on the deadlines that passed; the soonest one left."""
+        now = time.monotonic()
+        soonest, due = now + TICK, []
+        for client in self._clients:
+            if client.phase in (Phase.READY, Phase.SERVING):
+                continue
+            if client.deadline <= now:
+                due.append(client)
+            else:
+                soonest = min(soonest, client.deadline)
+        for client in due:
+            if client.phase is Phase.READING and not client.request.head_done:
+                self.log.debug(
+                    "dropped %s: no whole request in %g s", client.addr, self._request_seconds
+                )
+            elif client.phase is Phase.WRITING:
+                self.log.debug("cut %s: answer not sent in %g s", client.addr, self._send_seconds)
+            self._step(client, Client.expire)
+        return soonest
+
+    def _listen(self, on: bool) -> None:
+        if on != self._listening:
+            for listener in self.sockets:
+                if on:
+                    self._selector.register(listener, selectors.EVENT_READ, _LISTENER)
+                else:
+                    self._selector.unregister(listener)
+            self._listening = on
+
+    def _drain_wakeups(self) -> None:
+        try:
+            while os.read(self.PIPE[0], 4096):
+                pass
+        except BlockingIOError:
+            pass
+
+    def _stop(self) -> float:
+        """Stop accepting; what is under way gets until the graceful timeout (less a second)."""
+        stop_by = time.monotonic() + max(0.0, float(self.cfg.graceful_timeout) - 1.0)
+        self._listen(False)
+        for client in list(self._clients):
+            if client.phase is Phase.READING and not client.request.received:
+                self._step(client, Client.close)  # opened, nothing sent: nothing to finish
+            else:
+                client.deadline = min(client.deadline, stop_by)
+        return stop_by
+
+
+class _AfterSent:
+    """A WSGI response whose ``close()`` waits until its bytes are sent (or cut off)."""
+
+    def __init__(self, body: Any, client: Client) -> None:
+        self._body = body
+        self._client = client
+
+    def __iter__(self) -> Any:
+        return iter(self._body)
+
+    def close(self) -> None:
+        close = getattr(self._body, "close", None)  # optional in WSGI
+        if close is None:
+            return
+        if self._client.phase is Phase.CLOSED:
+            close()
+        else:
+            self._client.after_sent = close

@@ -1,0 +1,255 @@
+"""The query policy: what a SPARQL request may do, decided on its tokens before the engine runs.
+
+pyoxigraph fetches any URL named in ``SERVICE`` or ``LOAD`` (``file://`` included), so these are
+stopped here. The decision is made on the tokens of :mod:`.sparql_lexer`, never on a substring
+search: ``SERVICE`` inside a string, comment or IRI is harmless, while ``sErViCe``, a prefixed
+name or an IRI relative to ``BASE`` is not.
+
+Allowlist entries (``SCIDIP_SERVICE_ALLOWLIST``, ``SCIDIP_GRAPH_ALLOWLIST``) match an IRI
+exactly, or as a prefix when they end with ``/`` or ``#`` (``https://query.wikidata.org/`` allows
+every IRI under it). A prefix entry should name a host and path, never a bare scheme. Matching is
+case-sensitive; under a prefix, dot segments (``..``, ``%2e%2e``), backslashes, spaces and
+control characters are refused, so a prefix cannot be escaped by ``../``.
+
+>>> check("SELECT * { ?s ?p ?o }", Policy()).form
+'SELECT'
+>>> check("SELECT * { SERVICE <http://e.org/sparql> { ?s ?p ?o } }", Policy())
+Traceback (most recent call last):
+...
+scidip_graph.errors.PolicyError: SERVICE <http://e.org/sparql> at line 1, column 20 is not allowed
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Iterable
+from dataclasses import dataclass
+
+from scidip_graph.errors import LimitError, PayloadTooLargeError, PolicyError, UnauthorizedError
+from scidip_graph.sparql.analysis import IriRef, QueryInfo, ServiceRef, analyse, analyse_tokens
+from scidip_graph.sparql.lexer import tokenize
+
+__all__ = [
+    "IriRef",
+    "Policy",
+    "QueryInfo",
+    "ServiceRef",
+    "analyse",
+    "check",
+    "check_dataset_iris",
+    "is_allowed",
+]
+
+_GRAPH_HINT = (
+    "Only the dataset's own graphs can be named here. An administrator can allow an outside IRI "
+    "by adding it to SCIDIP_GRAPH_ALLOWLIST (exact IRI, or a prefix ending in / or #)."
+)
+_SERVICE_HINT = (
+    "This server does not call other endpoints by default. An administrator can allow one by "
+    "adding it to SCIDIP_SERVICE_ALLOWLIST (exact IRI, or a prefix ending in / or #)."
+)
+_UNSAFE_REST = re.compile(r"[\\\x00-\x20<>\"{}|^`]")
+_DOT_SEGMENT = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|[?#]|$)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What queries and updates may do. All off by default.
+
+    Attributes:
+        allow_updates: accept SPARQL updates (the protocol layer sets it for a valid token).
+        service_allowlist: endpoints ``SERVICE`` may call (exact, or prefix ending in / or #).
+        graph_allowlist: outside IRIs allowed in ``FROM``, ``FROM NAMED``, ``USING``, ``WITH``
+            and ``LOAD`` (same matching).
+        max_query_length: longest query or update accepted, in characters (413 beyond).
+        max_depth: deepest nesting accepted (brackets and runs of unary operators).
+        max_chain: longest chain of operators or patterns in one bracket level accepted.
+    """
+
+    allow_updates: bool = False
+    service_allowlist: frozenset[str] = frozenset()
+    graph_allowlist: frozenset[str] = frozenset()
+    max_query_length: int = 100_000
+    max_depth: int = 64
+    max_chain: int = 1000
+
+
+def is_allowed(iri: str, allowlist: Iterable[str]) -> bool:
+    """Whether an allowlist lets ``iri`` through: an exact entry, or a prefix ending in / or #.
+
+    >>> is_allowed("https://query.wikidata.org/sparql", {"https://query.wikidata.org/"})
+    True
+    >>> is_allowed("https://query.wikidata.org/../x", {"https://query.wikidata.org/"})
+    False
+    >>> is_allowed("https://query.wikidata.org/sparql", {"https://query.wikidata.org"})
+    False
+    """
+    if iri in allowlist:
+        return True
+    for entry in allowlist:
+        if entry[-1:] in ("/", "#") and iri.startswith(entry):
+            rest = iri[len(entry) :]
+            if not _UNSAFE_REST.search(rest) and not _DOT_SEGMENT.search(rest):
+                return True
+    return False
+
+
+def check(
+    text: str,
+    policy: Policy,
+    *,
+    dataset_graphs: Container[str] = (),
+    base: str | None = None,
+) -> QueryInfo:
+    """Analyse a query or update and refuse it if the policy says no.
+
+    Args:
+        text: the query or update.
+        policy: what is allowed.
+        dataset_graphs: the dataset's own graph IRIs, always allowed in ``FROM`` and the like.
+        base: the base IRI the engine will be given, if any.
+
+    Returns:
+        What :func:`analyse` found, for the caller to use (kind, form...).
+
+    Raises:
+        PayloadTooLargeError: the text is longer than ``policy.max_query_length`` (checked
+            before lexing, so megabytes are not scanned).
+        SparqlSyntaxError: the text does not lex, or uses an undeclared prefix.
+        UnauthorizedError: an update while updates are not allowed.
+        PolicyError: a ``SERVICE``, ``LOAD``, ``FROM``... target that is not allowed.
+        LimitError: nesting deeper than ``policy.max_depth``, or a chain longer than
+            ``policy.max_chain`` (the engine's parser and evaluator recurse on both).
+
+    >>> check("ASK FROM <http://x.org/g> {}", Policy(), dataset_graphs={"http://x.org/g"}).form
+    'ASK'
+    >>> check("INSERT DATA { <a:s> <a:p> 1 }", Policy())
+    Traceback (most recent call last):
+    ...
+    scidip_graph.errors.UnauthorizedError: Updates (INSERT DATA) need a write token
+    """
+    if len(text) > policy.max_query_length:
+        raise PayloadTooLargeError(
+            f"The query is {len(text):,} characters long; the limit is {policy.max_query_length:,}",
+            hint="Shorten the query, or raise SCIDIP_MAX_QUERY_LENGTH.",
+            detail={"length": len(text), "limit": policy.max_query_length},
+        )
+    tokens = tokenize(text)
+    info = analyse_tokens(tokens, base=base)
+    if info.kind == "update" and not policy.allow_updates:
+        raise UnauthorizedError(
+            f"Updates ({', '.join(dict.fromkeys(info.update_operations))}) need a write token",
+            hint="Send 'Authorization: Bearer <token>'; the server is read-only unless "
+            "SCIDIP_WRITE_TOKEN is set.",
+            detail={"operations": list(info.update_operations)},
+        )
+    for service in info.services:
+        _check_service(service, policy)
+    for load in info.loads:
+        if not is_allowed(load.iri, policy.graph_allowlist):
+            raise _refusal("LOAD", load, "is not allowed", _GRAPH_HINT, "SCIDIP_GRAPH_ALLOWLIST")
+    for clause, refs in (
+        ("FROM", info.from_graphs),
+        ("FROM NAMED", info.from_named_graphs),
+        ("USING", info.using_graphs),
+        ("USING NAMED", info.using_named_graphs),
+        ("WITH", info.with_graphs),
+    ):
+        for ref in refs:
+            if ref.iri not in dataset_graphs and not is_allowed(ref.iri, policy.graph_allowlist):
+                raise _refusal(
+                    clause,
+                    ref,
+                    "is not a graph of this dataset",
+                    _GRAPH_HINT,
+                    "SCIDIP_GRAPH_ALLOWLIST",
+                )
+    if info.max_depth > policy.max_depth:
+        raise _limit_error(
+            f"Nesting deeper than {policy.max_depth} levels (brackets and unary operators)",
+            policy.max_depth,
+            info.depth_at[policy.max_depth],
+            "Flatten the query, or raise SCIDIP_MAX_DEPTH.",
+        )
+    if info.max_chain > policy.max_chain:
+        raise _limit_error(
+            f"A chain of more than {policy.max_chain} operators or patterns in one level",
+            policy.max_chain,
+            info.chain_at[policy.max_chain],
+            "Use VALUES or IN (...) instead of long chains of || or UNION, or raise "
+            "SCIDIP_MAX_CHAIN.",
+        )
+    return info
+
+
+def check_dataset_iris(
+    iris: Iterable[str],
+    policy: Policy,
+    *,
+    dataset_graphs: Container[str],
+    parameter: str,
+) -> None:
+    """Refuse ``default-graph-uri`` or ``named-graph-uri`` values naming outside graphs.
+
+    Args:
+        iris: the parameter's values.
+        policy: what is allowed (its ``graph_allowlist``).
+        dataset_graphs: the dataset's own graph IRIs.
+        parameter: the parameter's name, for the message.
+
+    Raises:
+        PolicyError: an IRI that is neither a graph of the dataset nor on the allowlist.
+
+    >>> check_dataset_iris(["http://x.org/g"], Policy(), dataset_graphs=set(),
+    ...                    parameter="named-graph-uri")
+    Traceback (most recent call last):
+    ...
+    scidip_graph.errors.PolicyError: named-graph-uri=<http://x.org/g> is not a graph of this dataset
+    """
+    for iri in iris:
+        if iri not in dataset_graphs and not is_allowed(iri, policy.graph_allowlist):
+            raise PolicyError(
+                f"{parameter}=<{iri}> is not a graph of this dataset",
+                hint=_GRAPH_HINT,
+                detail={"parameter": parameter, "iri": iri, "setting": "SCIDIP_GRAPH_ALLOWLIST"},
+            )
+
+
+def _check_service(service: ServiceRef, policy: Policy) -> None:
+    where = f"at line {service.line}, column {service.column}"
+    detail = {"clause": "SERVICE", "line": service.line, "column": service.column}
+    if service.iri is None:
+        raise PolicyError(
+            f"SERVICE {service.variable} {where} is not allowed: the endpoint must be a fixed IRI",
+            hint="Name the endpoint with an IRI; even then it must be on SCIDIP_SERVICE_ALLOWLIST.",
+            detail={**detail, "variable": service.variable, "setting": "SCIDIP_SERVICE_ALLOWLIST"},
+        )
+    if not is_allowed(service.iri, policy.service_allowlist):
+        raise _refusal(
+            "SERVICE", service, "is not allowed", _SERVICE_HINT, "SCIDIP_SERVICE_ALLOWLIST"
+        )
+
+
+def _refusal(
+    clause: str, ref: IriRef | ServiceRef, reason: str, hint: str, setting: str
+) -> PolicyError:
+    return PolicyError(
+        f"{clause} <{ref.iri}> at line {ref.line}, column {ref.column} {reason}",
+        hint=hint,
+        detail={
+            "clause": clause,
+            "iri": ref.iri,
+            "line": ref.line,
+            "column": ref.column,
+            "setting": setting,
+        },
+    )
+
+
+def _limit_error(message: str, limit: int, at: tuple[int, int], hint: str) -> LimitError:
+    line, column = at
+    return LimitError(
+        f"{message} at line {line}, column {column}",
+        hint=hint,
+        detail={"limit": limit, "line": line, "column": column},
+    )

@@ -1,0 +1,384 @@
+"""The SPARQL endpoint's logic: request -> operation -> policy -> run -> negotiated response.
+
+No web framework here (STYLE habit 3). :class:`SparqlService` turns a
+:class:`~scidip_graph.sparql.protocol.ProtocolRequest` plus a few headers into a :class:`Response`;
+the WSGI layer only copies it onto the wire.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+import pyoxigraph as ox
+
+from scidip_graph.errors import ScidipError, engine_error
+from scidip_graph.rdf.formats import Format
+from scidip_graph.settings import Settings
+from scidip_graph.sparql import egress
+from scidip_graph.sparql.cache import ResultCache
+from scidip_graph.sparql.negotiation import negotiate
+from scidip_graph.sparql.policy import Policy, QueryInfo, check, check_dataset_iris
+from scidip_graph.sparql.protocol import Operation, ProtocolRequest, parse_request
+from scidip_graph.sparql.runner import Runner
+from scidip_graph.sparql.writers import write_result, write_solutions_natively
+from scidip_graph.store import QueryResult, Store
+
+CHUNK = 64 * 1024
+SPOOL_BYTES = 16 * 1024 * 1024
+_KIND_OF_FORM = {"SELECT": "results", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+
+
+@dataclass
+class Response:
+    """What to send back.
+
+    Attributes:
+        status: the HTTP status.
+        headers: header name/value pairs.
+        body: the body, as bytes or an iterable of chunks.
+        on_close: called once the body has been sent (the server may stop a doomed worker).
+    """
+
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes | Iterable[bytes] = b""
+    on_close: Callable[[], None] | None = None
+
+
+@dataclass
+class Outcome:
+    """What running a query produced, for logs and metrics."""
+
+    rows: int = 0
+    capped_by: str | None = None  # "rows" or "bytes"
+    cached: bool = False
+    seconds: float = 0.0
+
+
+class SparqlService:
+    """Answers SPARQL Protocol requests on a store.
+
+    Args:
+        store: the store to query.
+        settings: limits, allowlists, the write token.
+        runner: runs queries under the time limit (a fresh :class:`Runner` by default).
+        cache: the shared result cache, if any.
+        on_event: called with an event name (``timeout``, ``rejected``, ``cache_hit``,
+            ``capped``) for metrics.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        runner: Runner | None = None,
+        cache: ResultCache | None = None,
+        on_event: Callable[[str], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.runner = runner or Runner()
+        self.cache = cache
+        self.on_event = on_event or (lambda name: None)
+        self.policy = Policy(
+            service_allowlist=settings.service_allowlist,
+            graph_allowlist=settings.graph_allowlist,
+            max_query_length=settings.max_query_length,
+            max_depth=settings.max_depth,
+            max_chain=settings.max_chain,
+        )
+        self._graphs: tuple[str, frozenset[str]] = ("", frozenset())
+
+    # -- the dataset ----------------------------------------------------------------------
+
+    def dataset_graphs(self) -> frozenset[str]:
+        """The named graphs of the dataset (cached per data version)."""
+        version = self.store.version
+        if self._graphs[0] != version:
+            self._graphs = (version, frozenset(self.store.graph_names()))
+        return self._graphs[1]
+
+    # -- requests -------------------------------------------------------------------------
+
+    def operation(self, req: ProtocolRequest) -> Operation | None:
+        """The request's operation (None for a bare GET), checked for size, shape, timeout."""
+        return parse_request(
+            req,
+            max_body=self.settings.max_upload_bytes,
+            min_timeout=self.settings.min_timeout,
+        )
+
+    def check(self, op: Operation, *, authorization: str | None = None) -> QueryInfo:
+        """Apply the policy: writes need the token; SERVICE, LOAD, outside graphs refused.
+
+        Raises:
+            UnauthorizedError, PolicyError, LimitError, PayloadTooLargeError,
+            SparqlSyntaxError: as :func:`scidip_graph.sparql.policy.check` decides.
+        """
+        policy = self.policy
+        if op.kind == "update" and self.token_ok(authorization):
+            policy = Policy(**{**policy.__dict__, "allow_updates": True})
+        graphs = self.dataset_graphs()
+        info = check(op.text, policy, dataset_graphs=graphs)
+        if not policy.service_allowlist and not egress.barrier_active():
+            egress.check_raw_text(op.text)  # the second barrier where the kernel gives none
+        if op.kind == "query" and info.kind != "query":
+            raise ScidipError("the query parameter holds an update; send it as update=")
+        if op.kind == "update" and info.kind != "update":
+            raise ScidipError("the update parameter holds a query; send it as query=")
+        for name, iris in (
+            ("default-graph-uri", op.default_graphs),
+            ("named-graph-uri", op.named_graphs),
+        ):
+            if iris:
+                check_dataset_iris(iris, policy, dataset_graphs=graphs, parameter=name)
+        return info
+
+    def token_ok(self, authorization: str | None) -> bool:
+        """Whether an Authorization header carries the configured write token."""
+        token = self.settings.write_token
+        if not token or not authorization:
+            return False
+        scheme, _, presented = authorization.partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(
+            presented.strip().encode(), token.encode()
+        )
+
+    def respond(
+        self,
+        op: Operation,
+        *,
+        method: str = "GET",
+        accept: str | None = None,
+        if_none_match: str | None = None,
+        authorization: str | None = None,
+    ) -> tuple[Response, Outcome]:
+        """Answer an operation (from :meth:`operation`).
+
+        Raises:
+            ScidipError: for every refusal; the caller turns it into the JSON error shape.
+        """
+        info = self.check(op, authorization=authorization)
+        if op.kind == "update":
+            # The token was right (else check() refused). Writes go through the SHACL gate of
+            # the curation layer, which this server does not have yet.
+            raise _NotImplemented("SPARQL Update is not available on this server yet")
+        return self.query(
+            op,
+            info,
+            accept=accept,
+            if_none_match=if_none_match,
+            conditional=method in ("GET", "HEAD"),
+            head=method == "HEAD",
+        )
+
+    def query(
+        self,
+        op: Operation,
+        info: QueryInfo,
+        *,
+        accept: str | None,
+        if_none_match: str | None,
+        conditional: bool,
+        head: bool = False,
+    ) -> tuple[Response, Outcome]:
+        """Run a checked query and build its response (ETag, cache, time limit, row cap)."""
+        fmt = negotiate(_KIND_OF_FORM.get(info.form or "SELECT", "results"), accept, op.format)
+        version = self.store.version
+        key = _request_key(version, op, fmt)
+        etag = f'"{key[:32]}"'
+        headers = [("ETag", etag), ("Vary", "Accept"), ("Cache-Control", "public, max-age=60")]
+        if conditional and if_none_match and _etag_matches(if_none_match, etag):
+            return Response(304, headers), Outcome(cached=True)
+        outcome = Outcome()
+        cached = self.cache.get(key) if self.cache else None
+        if cached is not None:
+            body, meta = cached
+            outcome.rows, outcome.capped_by, outcome.cached = meta["rows"], meta["capped"], True
+            self.on_event("cache_hit")
+            return self._ok(fmt, headers, body, outcome, head), outcome
+        timeout = min(op.timeout or self.settings.query_timeout, self.settings.query_timeout)
+        started = time.perf_counter()
+        try:
+            spool = self.runner.run(lambda: self._evaluate(op, info, fmt, outcome), timeout=timeout)
+        except Exception as err:
+            mapped = engine_error(err, calls_service=bool(info.services))
+            if mapped is None:
+                raise
+            raise mapped from err
+        outcome.seconds = time.perf_counter() - started
+        if outcome.capped_by:
+            self.on_event("capped")
+        if (
+            self.cache is not None
+            and outcome.seconds >= self.settings.cache_min_seconds
+            and spool.size <= self.cache.max_entry_bytes  # never read a body it will not keep
+        ):
+            meta = {"rows": outcome.rows, "capped": outcome.capped_by}
+            self.cache.put(key, spool.getvalue(), meta)
+        return self._ok(fmt, headers, spool, outcome, head), outcome
+
+    def _evaluate(self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome) -> Spool:
+        own_dataset = bool(info.from_graphs or info.from_named_graphs)
+
+        def run() -> QueryResult:
+            return self.store.query(
+                op.text,
+                default_graph=op.default_graphs,
+                named_graphs=op.named_graphs,
+                union_default=not own_dataset,
+            )
+
+        result: QueryResult | None = run()
+        if isinstance(result, ox.QuerySolutions) and fmt.kind == "results":
+            # pyoxigraph's serialiser is several times faster than ours; ours is only needed
+            # when the result is over the row cap, which is rare: then the query runs again.
+            spool = Spool(SPOOL_BYTES)
+            try:
+                rows = write_solutions_natively(
+                    result,
+                    fmt,
+                    spool,
+                    max_rows=self.settings.max_rows,
+                    max_bytes=self.settings.max_result_bytes,
+                )
+            finally:
+                result = None  # dropped on this thread (see below)
+            if rows is not None:
+                outcome.rows = rows
+                return spool
+            spool.close()
+            result = run()
+        spool = Spool(SPOOL_BYTES)
+        try:
+            assert result is not None
+            report = write_result(
+                result,
+                fmt,
+                spool,  # type: ignore[arg-type]
+                max_rows=self.settings.max_rows,
+                max_bytes=self.settings.max_result_bytes,
+            )
+        finally:
+            # pyoxigraph results must be dropped on the thread that made them, not later by a
+            # traceback on the request thread.
+            result = None
+        outcome.rows, outcome.capped_by = report.rows, report.capped_by
+        return spool
+
+    def _ok(
+        self,
+        fmt: Format,
+        headers: list[tuple[str, str]],
+        body: bytes | Spool,
+        outcome: Outcome,
+        head: bool,
+    ) -> Response:
+        headers = [
+            ("Content-Type", content_type(fmt)),
+            *headers,
+            ("X-Result-Rows", str(outcome.rows)),
+        ]
+        if outcome.capped_by == "bytes":
+            headers.append(("X-Result-Capped", f"true; max-bytes={self.settings.max_result_bytes}"))
+        elif outcome.capped_by:
+            headers.append(("X-Result-Capped", f"true; max-rows={self.settings.max_rows}"))
+        if isinstance(body, bytes):
+            headers.append(("Content-Length", str(len(body))))
+            return Response(200, headers, b"" if head else body)
+        headers.append(("Content-Length", str(body.size)))
+        if head:
+            body.close()
+            return Response(200, headers, b"")
+        return Response(200, headers, body.chunks())
+
+
+class _NotImplemented(ScidipError):
+    status = 501
+    code = "not_implemented"
+
+
+def content_type(fmt: Format) -> str:
+    """The Content-Type header of a format (text types say UTF-8)."""
+    if fmt.media_type.startswith("text/") or fmt.name in ("ntriples", "nquads"):
+        return f"{fmt.media_type}; charset=utf-8"
+    return fmt.media_type
+
+
+class Spool:
+    """A response body: kept in memory, moved to a temporary file past ``limit`` bytes.
+
+    Lighter than :class:`tempfile.SpooledTemporaryFile` for the many small results (one list
+    append per write), and bounded in memory for the few large ones.
+
+    >>> spool = Spool(limit=4)
+    >>> _ = spool.write(b"abc"); _ = spool.write(b"def")
+    >>> spool.size, spool.getvalue(), list(spool.chunks())
+    (6, b'abcdef', [b'abcdef'])
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self._parts: list[bytes] = []
+        self._file: BinaryIO | None = None
+
+    def write(self, data: bytes) -> int:
+        """Append bytes (the file-like interface writers and pyoxigraph use)."""
+        if self._file is not None:
+            self._file.write(data)
+        else:
+            self._parts.append(bytes(data))
+            if self.size + len(data) > self.limit:
+                self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+                self._file.write(b"".join(self._parts))
+                self._parts = []
+        self.size += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush (writers call it)."""
+
+    def getvalue(self) -> bytes:
+        """The whole body."""
+        if self._file is None:
+            return b"".join(self._parts)
+        self._file.seek(0)
+        return self._file.read()
+
+    def chunks(self) -> Iterator[bytes]:
+        """The body in chunks, then closed (for a streaming response)."""
+        try:
+            if self._file is None:
+                yield b"".join(self._parts)
+            else:
+                self._file.seek(0)
+                while chunk := self._file.read(CHUNK):
+                    yield chunk
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Free the memory or the temporary file."""
+        self._parts = []
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    if header.strip() == "*":
+        return True
+    return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))
+
+
+def _request_key(version: str, op: Operation, fmt: Format) -> str:
+    parts: list[Any] = [version, op.text, op.default_graphs, op.named_graphs, fmt.name]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()

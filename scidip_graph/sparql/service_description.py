@@ -1,0 +1,111 @@
+"""The SPARQL 1.1 Service Description of the endpoint, from the live dataset and settings.
+
+Counts come from the store (triples per named graph, the size of the union default graph);
+the limits from the settings, so clients can read what the server will refuse.
+
+The endpoint's IRI never comes from the request's Host header (the fast path builds it with
+:mod:`scidip_graph.web.links`): it is ``SCIDIP_PUBLIC_URL`` + ``/sparql`` when that is set, else
+the root-relative ``</sparql>``, which a client resolves against the URL it asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+
+from scidip_graph.namespaces import SD, VOID
+from scidip_graph.settings import Settings, query_memory_bytes
+from scidip_graph.sparql import egress
+from scidip_graph.store import Store
+
+SDS = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "JSON-LD",
+    "N-Triples",
+    "RDF_XML",
+    "TriG",
+    "N-Quads",
+)
+PREFIXES = {"sds": SDS, "formats": FORMATS, "void": str(VOID), "sd": str(SD)}
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def service_description(store: Store, settings: Settings, endpoint: str) -> list[ox.Triple]:
+    """The description of the endpoint at ``endpoint`` as triples.
+
+    ``endpoint`` is absolute: the public URL's, or one on
+    :data:`~scidip_graph.web.links.RELATIVE_BASE` that the writer then makes relative.
+
+    >>> from scidip_graph.store import OxigraphStore
+    >>> from scidip_graph.settings import Settings
+    >>> triples = service_description(OxigraphStore(), Settings(), "http://localhost/sparql")
+    >>> any(t.object == ox.NamedNode(SDS + "UnionDefaultGraph") for t in triples)
+    True
+    """
+    return list(_triples(store, settings, endpoint))
+
+
+def _triples(store: Store, settings: Settings, endpoint: str) -> Iterator[ox.Triple]:
+    service = _n(endpoint + "#service")
+    yield ox.Triple(service, RDF_TYPE, _n(SDS + "Service"))
+    yield ox.Triple(service, _n(SDS + "endpoint"), _n(endpoint))
+    yield ox.Triple(service, _n(SDS + "supportedLanguage"), _n(SDS + "SPARQL11Query"))
+    yield ox.Triple(service, _n(SDS + "feature"), _n(SDS + "UnionDefaultGraph"))
+    if settings.service_allowlist:
+        yield ox.Triple(service, _n(SDS + "feature"), _n(SDS + "BasicFederatedQuery"))
+    for name in RESULT_FORMATS:
+        yield ox.Triple(service, _n(SDS + "resultFormat"), _n(FORMATS + name))
+    for prop, value, datatype in (
+        ("queryTimeLimit", f"{settings.query_timeout:g}", "decimal"),
+        ("minQueryTimeLimit", f"{settings.min_timeout:g}", "decimal"),
+        ("resultRowLimit", str(settings.max_rows), "integer"),
+        ("queryLengthLimit", str(settings.max_query_length), "integer"),
+        ("nestingDepthLimit", str(settings.max_depth), "integer"),
+        ("chainLengthLimit", str(settings.max_chain), "integer"),
+        ("resultByteLimit", str(settings.max_result_bytes), "integer"),
+        ("queryMemoryLimit", str(query_memory_bytes(settings)), "integer"),
+        ("egressBarrier", "true" if egress.barrier_active() else "false", "boolean"),
+        ("requestBodyLimit", str(settings.max_upload_bytes), "integer"),
+    ):
+        yield ox.Triple(service, _n(str(SD[prop])), ox.Literal(value, datatype=_n(XSD + datatype)))
+
+    dataset = _n(endpoint + "#dataset")
+    yield ox.Triple(service, _n(SDS + "defaultDataset"), dataset)
+    yield ox.Triple(dataset, RDF_TYPE, _n(SDS + "Dataset"))
+    default = _n(endpoint + "#default-graph")
+    yield ox.Triple(dataset, _n(SDS + "defaultGraph"), default)
+    yield ox.Triple(default, RDF_TYPE, _n(SDS + "Graph"))
+    union = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # a set: no duplicates
+    yield ox.Triple(default, _n(str(VOID.triples)), next(iter(union))["n"])
+    counts = {
+        row["g"].value: row["n"]
+        for row in store.select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+    }
+    for graph in store.graph_names():
+        named = ox.BlankNode()
+        yield ox.Triple(dataset, _n(SDS + "namedGraph"), named)
+        yield ox.Triple(named, RDF_TYPE, _n(SDS + "NamedGraph"))
+        yield ox.Triple(named, _n(SDS + "name"), _n(graph))
+        described = ox.BlankNode()
+        yield ox.Triple(named, _n(SDS + "graph"), described)
+        yield ox.Triple(described, RDF_TYPE, _n(SDS + "Graph"))
+        yield ox.Triple(
+            described,
+            _n(str(VOID.triples)),
+            counts.get(graph, ox.Literal("0", datatype=_n(XSD + "integer"))),
+        )
