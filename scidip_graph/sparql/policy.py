@@ -48,6 +48,11 @@ _SERVICE_HINT = (
     "This server does not call other endpoints by default. An administrator can allow one by "
     "adding it to SCIDIP_SERVICE_ALLOWLIST (exact IRI, or a prefix ending in / or #)."
 )
+_DEPTH = "Nesting deeper than {limit} levels (brackets and unary operators)"
+_CHAIN = "A chain of more than {limit} operators or patterns in one level"
+_CHAIN_HINT = (
+    "Use VALUES or IN (...) instead of long chains of || or UNION, or raise SCIDIP_MAX_CHAIN."
+)
 _UNSAFE_REST = re.compile(r"[\\\x00-\x20<>\"{}|^`]")
 _DOT_SEGMENT = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|[?#]|$)", re.IGNORECASE)
 
@@ -164,21 +169,17 @@ def check(
                     _GRAPH_HINT,
                     "SCIDIP_GRAPH_ALLOWLIST",
                 )
-    if info.max_depth > policy.max_depth:
-        raise _limit_error(
-            f"Nesting deeper than {policy.max_depth} levels (brackets and unary operators)",
-            policy.max_depth,
-            info.depth_at[policy.max_depth],
-            "Flatten the query, or raise SCIDIP_MAX_DEPTH.",
-        )
-    if info.max_chain > policy.max_chain:
-        raise _limit_error(
-            f"A chain of more than {policy.max_chain} operators or patterns in one level",
-            policy.max_chain,
-            info.chain_at[policy.max_chain],
-            "Use VALUES or IN (...) instead of long chains of || or UNION, or raise "
-            "SCIDIP_MAX_CHAIN.",
-        )
+    for places, limit, what, hint in (
+        (info.depth_at, policy.max_depth, _DEPTH, "Flatten the query, or raise SCIDIP_MAX_DEPTH."),
+        (info.chain_at, policy.max_chain, _CHAIN, _CHAIN_HINT),
+    ):
+        if len(places) > limit:
+            line, column = places[limit]  # where the limit was first passed
+            raise LimitError(
+                f"{what.format(limit=limit)} at line {line}, column {column}",
+                hint=hint,
+                detail={"limit": limit, "line": line, "column": column},
+            )
     return info
 
 
@@ -243,13 +244,4 @@ def _refusal(
             "column": ref.column,
             "setting": setting,
         },
-    )
-
-
-def _limit_error(message: str, limit: int, at: tuple[int, int], hint: str) -> LimitError:
-    line, column = at
-    return LimitError(
-        f"{message} at line {line}, column {column}",
-        hint=hint,
-        detail={"limit": limit, "line": line, "column": column},
     )
