@@ -36,12 +36,30 @@ class ScidipError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         """The one JSON error shape: ``{"error": {"status", "code", "message", ...}}``."""
-        body: dict[str, Any] = {"status": self.status, "code": self.code, "message": self.message}
-        if self.hint:
-            body["hint"] = self.hint
-        if self.detail:
-            body["detail"] = self.detail
-        return {"error": body}
+        return error_shape(
+            self.status, self.code, self.message, hint=self.hint, detail=self.detail
+        )
+
+
+def error_shape(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    hint: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The one JSON error shape (STYLE habit 8), for project errors and HTTP errors alike.
+
+    >>> error_shape(404, "not_found", "no such page")
+    {'error': {'status': 404, 'code': 'not_found', 'message': 'no such page'}}
+    """
+    body: dict[str, Any] = {"status": status, "code": code, "message": message}
+    if hint:
+        body["hint"] = hint
+    if detail:
+        body["detail"] = detail
+    return {"error": body}
 
 
 class UsageError(ScidipError):
@@ -137,6 +155,20 @@ class QueryMemoryError(ScidipError):
 
     status = 503
     code = "memory"
+
+
+class BusyError(ScidipError):
+    """Too many heavy queries at once: try again later (``detail["retry_after"]`` seconds)."""
+
+    status = 503
+    code = "busy"
+
+
+class UnsupportedOperationError(ScidipError):
+    """An operation the protocol defines but this server does not offer (yet): 501."""
+
+    status = 501
+    code = "not_implemented"
 
 
 class QueryEvaluationError(ScidipError):

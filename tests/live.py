@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -20,39 +21,46 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """``scidip-graph serve`` in a subprocess, on a fresh data folder."""
+    """``scidip-graph serve`` in a subprocess, on a fresh data folder.
+
+    Args:
+        tmp: a folder of its own (data folder, sources, log).
+        sources: files to serve, unvalidated; None: the command's bundled data, validated on
+            first start as a new user's is.
+        workers: worker processes.
+        env: environment variables added to this process's.
+        command: the command before ``serve`` (the installed wheel's ``scidip-graph``...).
+        cwd: working directory of the server.
+    """
 
     def __init__(
-        self, tmp: Path, sources: list[Path], *, workers: int = 3, env: dict[str, str] | None = None
+        self,
+        tmp: Path,
+        sources: list[Path] | None,
+        *,
+        workers: int = 3,
+        env: dict[str, str] | None = None,
+        command: Sequence[str] = (sys.executable, "-m", "scidip_graph"),
+        cwd: Path | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = tmp / "var"
-        source_dir = tmp / "sources"
-        source_dir.mkdir()
-        for path in sources:
-            shutil.copy(path, source_dir / path.name)
+        options = ["--port", str(self.port), "--data-dir", str(self.data_dir)]
+        if sources is not None:
+            source_dir = tmp / "sources"
+            source_dir.mkdir()
+            for path in sources:
+                shutil.copy(path, source_dir / path.name)
+            options += ["--source-dir", str(source_dir), "--no-validate"]
         self.log_path = tmp / "server.log"
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "scidip_graph",
-                "serve",
-                "--port",
-                str(self.port),
-                "--data-dir",
-                str(self.data_dir),
-                "--source-dir",
-                str(source_dir),
-                "--workers",
-                str(workers),
-                "--no-validate",
-            ],
+            [*command, "serve", *options, "--workers", str(workers)],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
+            cwd=cwd,
         )
         self._wait()
 

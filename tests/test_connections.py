@@ -15,7 +15,7 @@ from gunicorn.config import Config
 from gunicorn.http.message import Request
 from gunicorn.http.unreader import Unreader
 
-from scidip_graph.server.connections import RequestBuffer
+from scidip_graph.server.framing import RequestBuffer
 
 CFG = Config()
 ADDR = ("127.0.0.1", 1)

@@ -4,9 +4,7 @@ No Flask. User text reaches a query only as a SPARQL string literal written by p
 (``str(Literal(text))`` escapes quotes, backslashes and newlines); IRIs only as checked
 :class:`pyoxigraph.NamedNode` values.
 
->>> from scidip_graph.api import open_graph
->>> from tests.conftest import SAMPLE
->>> store = open_graph([SAMPLE]).store
+>>> store = sample_store  # tests/data/sample.trig, given to the examples by conftest.py
 >>> [hit.label for hit in search(store, "cern")]
 ['CERN']
 """

@@ -137,9 +137,8 @@ def term_labels() -> dict[str, str]:
 def live_examples(store: Store, doc: OntologyDoc, *, limit: int = 5) -> dict[str, Examples]:
     """Instances of each class and uses of each property in the store (three queries).
 
-    >>> from scidip_graph.api import open_graph
-    >>> from tests.conftest import SAMPLE
-    >>> ex = live_examples(open_graph([SAMPLE]).store, ontology_doc())
+    >>> store = sample_store  # tests/data/sample.trig, given to the examples by conftest.py
+    >>> ex = live_examples(store, ontology_doc())
     >>> ex["https://w3id.org/scidip/ontology#statedMemberCount"].count
     1
     """

@@ -3,9 +3,7 @@
 No Flask. IRIs put into a query are :class:`pyoxigraph.NamedNode` values written with
 ``str()``, which yields a well-formed ``<...>`` (pyoxigraph refuses invalid IRIs).
 
->>> from scidip_graph.api import open_graph
->>> from tests.conftest import SAMPLE
->>> store = open_graph([SAMPLE]).store
+>>> store = sample_store  # tests/data/sample.trig, given to the examples by conftest.py
 >>> label_map(store, {"https://w3id.org/scidip/id/organization/cern"})
 {'https://w3id.org/scidip/id/organization/cern': 'CERN'}
 """

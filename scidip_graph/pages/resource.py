@@ -17,9 +17,8 @@ The RDF of a resource (:func:`resource_quads`, the pages' machine twin) is:
 each fact in every named graph that states it (a fact of the dataset's own default graph, such
 as a source document's description, has the default graph).
 
->>> from scidip_graph.api import open_graph
->>> from tests.conftest import SAMPLE
->>> d = describe(open_graph([SAMPLE]).store, "https://w3id.org/scidip/id/organization/cern")
+>>> store = sample_store  # tests/data/sample.trig, given to the examples by conftest.py
+>>> d = describe(store, "https://w3id.org/scidip/id/organization/cern")
 >>> d.label
 'CERN'
 """
@@ -159,9 +158,7 @@ def describe(store: Store, iri: str) -> Description | None:
 def resource_quads(store: Store, iri: str) -> list[ox.Quad]:
     """The RDF of a resource (see the module docstring), one quad per graph stating a fact.
 
-    >>> from scidip_graph.api import open_graph
-    >>> from tests.conftest import SAMPLE
-    >>> store = open_graph([SAMPLE]).store
+    >>> store = sample_store  # tests/data/sample.trig, given to the examples by conftest.py
     >>> len(resource_quads(store, "https://w3id.org/scidip/id/organization/cern")) > 0
     True
     """

@@ -1,8 +1,19 @@
-"""The one format table: name, media type, extension, kind.
+"""The one format table: every RDF and SPARQL-results format, its names, media types, suffix.
 
-Content negotiation, exports, the CLI and the downloads all look formats up here
-(STYLE habits 4 and 6). A format's kind says what it can carry: ``graph`` (triples),
-``dataset`` (quads, named graphs kept) or ``results`` (SPARQL SELECT/ASK results).
+Content negotiation (:mod:`scidip_graph.rdf.negotiation`), exports, the downloads, the service
+description and the CLI all read formats here (STYLE habits 4 and 6), and no other module spells
+out their media types (``tests/test_format_table.py`` checks it). A format's kind says what it
+can carry: ``graph`` (triples), ``dataset`` (quads, named graphs kept) or ``results`` (SPARQL
+SELECT/ASK results). The rows are in order of preference: the first one that can carry an
+answer is sent for ``*/*`` or no Accept header.
+
+The charset rule, the same on every route: every format here is UTF-8 text, and its
+Content-Type says ``; charset=utf-8``, except JSON and XML (``application/json``,
+``application/xml``, ``text/xml``, and ``+json``/``+xml`` types, RFC 6839), which carry their
+encoding themselves: JSON is UTF-8 and has no charset parameter (RFC 8259, section 11), an XML
+document names its encoding in its declaration, UTF-8 without one (XML 1.0, section 4.3.3).
+So Turtle, TriG, N-Triples, N-Quads, CSV and TSV say it; JSON-LD, RDF/XML and the SPARQL JSON
+and XML results do not.
 
 >>> get_format("ttl").name
 'turtle'
@@ -10,6 +21,8 @@ Content negotiation, exports, the CLI and the downloads all look formats up here
 'dataset'
 >>> by_extension(".jsonld").media_type
 'application/ld+json'
+>>> [f.content_type for f in (get_format("trig"), get_format("json"))]
+['application/trig; charset=utf-8', 'application/sparql-results+json']
 """
 
 from __future__ import annotations

@@ -65,7 +65,8 @@ from typing import Any
 from gunicorn import util
 from gunicorn.workers.sync import SyncWorker
 
-from scidip_graph.server.connections import Client, ClientSocket, Phase, RequestBuffer
+from scidip_graph.server.connections import Client, ClientSocket, Phase
+from scidip_graph.server.framing import RequestBuffer
 
 TICK = 1.0
 """Longest wait of the loop, in seconds: the heartbeat and the parent check run this often."""
