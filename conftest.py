@@ -10,12 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.doctest import DoctestItem
 
 SAMPLE = Path(__file__).parent / "tests" / "data" / "sample.trig"
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _doctest_names(doctest_namespace: dict[str, Any]) -> None:
+@pytest.fixture(scope="session")
+def _sample_store() -> Any:
     from scidip_graph.api import open_graph
 
-    doctest_namespace["sample_store"] = open_graph([SAMPLE]).store
+    return open_graph([SAMPLE]).store
+
+
+@pytest.fixture(autouse=True)
+def _doctest_names(request: pytest.FixtureRequest, doctest_namespace: dict[str, Any]) -> None:
+    if isinstance(request.node, DoctestItem):  # the other tests have their own fixtures
+        doctest_namespace["sample_store"] = request.getfixturevalue("_sample_store")

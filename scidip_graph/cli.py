@@ -1,7 +1,8 @@
 """The ``scidip-graph`` command.
 
 Exit codes: 0 success; 1 the data does not conform to the shapes; 2 a usage or load error
-(bad option, unknown format, unreadable or malformed file, bad query). Library code raises;
+(bad option, unknown format, unreadable or malformed file, bad query); 141 the reader of the
+output stopped early (``| head``), as for tools that SIGPIPE stops. Library code raises;
 only this module prints and exits.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,25 +18,18 @@ from typing import TextIO
 
 from scidip_graph.api import open_graph
 from scidip_graph.errors import DataSyntaxError, NotConformingError, ScidipError, UsageError
-from scidip_graph.namespaces import compact_iri
+from scidip_graph.namespaces import compact
 from scidip_graph.rdf.exporters import dump
-from scidip_graph.rdf.formats import RDF_KINDS, get_format
+from scidip_graph.rdf.formats import RDF_KINDS, format_names, formats_for, get_format
+from scidip_graph.rdf.negotiation import negotiate
 from scidip_graph.sparql.results import render_table, result_kind, serialize_result
+from scidip_graph.store import BACKENDS
 from scidip_graph.version import __version__
 
 EXIT_OK, EXIT_NOT_CONFORMING, EXIT_USAGE = 0, 1, 2
 
-QUERY_FORMATS = (
-    "table",
-    "json",
-    "xml-results",
-    "csv",
-    "tsv",
-    "turtle",
-    "ntriples",
-    "jsonld",
-    "rdfxml",
-)
+QUERY_FORMATS = ("table", *format_names())
+"""``table`` (a text table; the default RDF format for a graph), or any format of the table."""
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
@@ -64,13 +59,12 @@ def cmd_query(args: argparse.Namespace, out: TextIO) -> int:
         text = Path(text).read_text(encoding="utf-8")
     kg = open_graph(args.data or None)
     result = kg.query(text)
-    if args.format == "table":
-        if result_kind(result) == "graph":
-            out.write(serialize_result(result, "turtle").decode())
-        else:
-            out.write(render_table(result) + "\n")
+    kind = result_kind(result)
+    if args.format == "table" and kind != "graph":
+        out.write(render_table(result) + "\n")
         return EXIT_OK
-    fmt = get_format(args.format)
+    # The same choice as the endpoint's for format= (json is JSON-LD for a graph).
+    fmt = negotiate(kind, None, format=None if args.format == "table" else args.format)
     out.write(serialize_result(result, fmt).decode())
     return EXIT_OK
 
@@ -87,7 +81,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         print(
             f"{report.format.name} has no named graphs: merged {len(report.merged_graphs)} "
             f"graphs and the default graph into one: "
-            + ", ".join(compact_iri(g) for g in report.merged_graphs),
+            + ", ".join(compact(g) for g in report.merged_graphs),
             file=sys.stderr,
         )
     print(
@@ -111,10 +105,10 @@ def cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     out.write(f"{stats.statements} statements\n\ntriples per graph\n")
     for graph, n in stats.graphs.items():
-        out.write(f"  {n:>7}  {compact_iri(graph) if graph else '(default graph)'}\n")
+        out.write(f"  {n:>7}  {compact(graph) if graph else '(default graph)'}\n")
     out.write("\ninstances per class\n")
     for cls, n in stats.classes.items():
-        out.write(f"  {n:>7}  {compact_iri(cls)}\n")
+        out.write(f"  {n:>7}  {compact(cls)}\n")
     return EXIT_OK
 
 
@@ -136,6 +130,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
             ("host", args.host),
             ("port", args.port),
             ("workers", args.workers),
+            ("store", args.store),
             ("data_dir", args.data_dir),
             ("source_dir", args.source_dir),
         )
@@ -210,9 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", help="the query text, or a file holding it")
 
     p = command("export", cmd_export, "Write the whole dataset in an RDF format.")
-    p.add_argument(
-        "--format", required=True, help="turtle, trig, nquads, ntriples, jsonld or rdfxml"
-    )
+    p.add_argument("--format", required=True, help=", ".join(f.name for f in formats_for("graph")))
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
 
     p = command(
@@ -226,6 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="interface to listen on (SCIDIP_HOST, default 127.0.0.1)")
     p.add_argument("--port", type=int, help="TCP port (SCIDIP_PORT, default 8000)")
     p.add_argument("--workers", type=int, help="worker processes (SCIDIP_WORKERS)")
+    p.add_argument(
+        "--store",
+        metavar="NAME",
+        help=f"store backend (SCIDIP_STORE): {', '.join(BACKENDS)}; default embedded",
+    )
     p.add_argument("--data-dir", type=Path, help="state folder (SCIDIP_DATA_DIR, default ./var)")
     p.add_argument(
         "--source-dir",
@@ -282,6 +280,23 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_USAGE
 
 
+EXIT_CLOSED_PIPE = 141
+"""128 + SIGPIPE: what a shell reports for a tool stopped by a reader that closed its pipe."""
+
+
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point.
+
+    A reader that stops early (``scidip-graph stats | head``) closes the pipe: the command
+    then stops quietly, as the Python documentation recommends (``signal`` module, "Note on
+    SIGPIPE"), with :data:`EXIT_CLOSED_PIPE` (1 already means data that does not conform).
+    """
+    try:
+        code = main()
+        sys.stdout.flush()  # output still buffered meets the closed pipe here
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; pointed at devnull, that flush stays quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_CLOSED_PIPE
+    sys.exit(code)

@@ -36,9 +36,7 @@ class ScidipError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         """The one JSON error shape: ``{"error": {"status", "code", "message", ...}}``."""
-        return error_shape(
-            self.status, self.code, self.message, hint=self.hint, detail=self.detail
-        )
+        return error_shape(self.status, self.code, self.message, hint=self.hint, detail=self.detail)
 
 
 def error_shape(

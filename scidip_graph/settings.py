@@ -43,6 +43,11 @@ class Settings:
         "Pre-forked worker processes; each answers one request at a time (one per core was "
         "fastest in bench/; slow clients wait in buffers, not in workers).",
     )
+    store: str = setting(
+        "embedded",
+        "Store backend the server serves. embedded, the only one so far: pyoxigraph in memory, "
+        "made durable by a snapshot and a change log in the data folder.",
+    )
     data_dir: Path = setting(
         Path("var"),
         "Folder for the server's state (snapshot, change log, result cache), "
@@ -168,7 +173,7 @@ def env_name(name: str) -> str:
     return f"SCIDIP_{name.upper()}"
 
 
-def describe() -> list[tuple[str, str, str]]:
+def documentation() -> list[tuple[str, str, str]]:
     """(variable, default, help) of every setting, for docs and ``--help``."""
     rows = []
     for f in fields(Settings):

@@ -74,7 +74,8 @@ class LiveServer:
                 return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"server did not start:\n{self.log()}")
+        self.stop()  # not left running behind the failed test
+        raise RuntimeError(f"server did not start:\n{self.log()[-5000:]}")
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

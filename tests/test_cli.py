@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from scidip_graph.cli import EXIT_OK, EXIT_USAGE, main
+from scidip_graph.cli import EXIT_CLOSED_PIPE, EXIT_OK, EXIT_USAGE, main
+from tests.apps import sample_client
 from tests.conftest import SAMPLE
 
 
@@ -137,3 +138,52 @@ def test_console_script_runs() -> None:
         check=False,
     )
     assert done.returncode == 0 and done.stdout.startswith("scidip-graph ")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("stats", "--data", str(SAMPLE)),
+        ("query", "SELECT * WHERE { ?s ?p ?o }", "--data", str(SAMPLE)),
+        ("export", "--format", "nquads", "--data", str(SAMPLE)),
+        ("validate", str(SAMPLE)),
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_a_closed_pipe_stops_quietly(argv: tuple[str, ...]) -> None:
+    """``scidip-graph stats | head``: the reader closes the pipe; no traceback, exit 141."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scidip_graph", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before the first line is written
+    err = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait(timeout=60) == EXIT_CLOSED_PIPE, err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { ?s ?p }",  # the engine's parser finds it
+        "SELECT ?x WHERE { ?x foo:bar ?y }",  # the endpoint's lexer finds these
+        "SELEC * WHERE {}",
+        "SELECT * WHERE { ?s ?p 'unterminated }",
+    ],
+)
+def test_the_cli_and_the_server_give_the_same_syntax_error(
+    query: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = run("query", query, "--data", str(SAMPLE))
+    assert code == EXIT_USAGE
+    printed = capsys.readouterr().err.splitlines()[0].removeprefix("error: ")
+    answer = sample_client().get(
+        "/sparql",
+        query_string={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.status_code == 400
+    assert answer.get_json()["error"]["message"] == printed

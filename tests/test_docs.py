@@ -33,7 +33,7 @@ def test_readme_query_files_exist() -> None:
 
 
 def test_readme_lists_every_setting() -> None:
-    from scidip_graph.settings import describe
+    from scidip_graph.settings import documentation
 
-    missing = [name for name, _, _ in describe() if f"`{name}`" not in README]
+    missing = [name for name, _, _ in documentation() if f"`{name}`" not in README]
     assert not missing, f"settings missing from the README: {missing}"

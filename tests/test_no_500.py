@@ -24,8 +24,8 @@ from scidip_graph.api import open_graph
 from scidip_graph.errors import NotAcceptableError, ScidipError, engine_error
 from scidip_graph.rdf.exporters import serialize_quads
 from scidip_graph.rdf.formats import FORMATS, RDF_KINDS, Format
+from scidip_graph.rdf.negotiation import offered
 from scidip_graph.settings import Settings
-from scidip_graph.sparql.negotiation import offered
 from scidip_graph.web import create_app
 from tests.conftest import SAMPLE
 

@@ -13,7 +13,8 @@ from rdflib.compare import isomorphic
 
 from scidip_graph import __version__
 from scidip_graph.api import KnowledgeGraph, open_graph
-from scidip_graph.pages.void import DATASET, VOID_NS, citation, describe, void_bytes
+from scidip_graph.namespaces import DESC as VOID_NS
+from scidip_graph.pages.void import DATASET, citation, dataset_description, void_bytes
 from scidip_graph.settings import Settings
 from scidip_graph.store import Store
 from scidip_graph.web import create_app
@@ -47,7 +48,8 @@ def _int(g: Graph, s: URIRef, p: URIRef) -> int:
 
 
 def _void(store: Store) -> Graph:
-    return Graph().parse(data=void_bytes(describe(store, base_url="http://h")), format="turtle")
+    description = dataset_description(store, base_url="http://h")
+    return Graph().parse(data=void_bytes(description), format="turtle")
 
 
 def _assert_counts_match(store: Store, g: Graph) -> None:

@@ -31,7 +31,16 @@ import pycountry
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
-from scidip_graph.namespaces import GRAPH, ID, PREFIXES, SCHEMA, SD
+from scidip_graph.namespaces import (
+    COUNTRY_SHAPE_PREFIXES,
+    GRAPH,
+    ID,
+    PREFIXES,
+    SCHEMA,
+    SCIDIP,
+    SD,
+    prefix_declarations,
+)
 from scidip_graph.resources import DATA_DIR, ONTOLOGY_DIR
 
 ISO3166_GRAPH = GRAPH["iso3166"]
@@ -319,14 +328,8 @@ _HEADER = """\
 # country: alpha-2, alpha-3 and numeric; a former country, ISO 3166-3: alpha-4 only). That a
 # current country has all three codes at all is for the cardinality shapes in shapes.ttl.
 
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix schema: <http://schema.org/> .
-@prefix sd: <https://w3id.org/scidip/ontology#> .
-@prefix sh: <http://www.w3.org/ns/shacl#> .
-@prefix iso: <https://w3id.org/scidip/shapes/iso3166#> .
-
-<https://w3id.org/scidip/ontology/shapes-iso3166> a owl:Ontology ;
+{prefixes}
+<{ontology}> a owl:Ontology ;
     rdfs:label "SHACL shapes for the ISO 3166 codes of countries"@en .
 
 sd:CountryCodesShape a sh:NodeShape ;
@@ -396,7 +399,16 @@ def serialize_shapes() -> str:
         "This country's IRI does not end with an ISO 3166 code: use "
         f"{COUNTRY_PREFIX} and the alpha-2 code (alpha-4 for a former country)."
     )
-    parts = [_HEADER.format(version=version, iris=iris, comment=comment, message=message)]
+    parts = [
+        _HEADER.format(
+            version=version,
+            iris=iris,
+            comment=comment,
+            message=message,
+            prefixes=prefix_declarations(COUNTRY_SHAPE_PREFIXES),
+            ontology=SCIDIP["ontology/shapes-iso3166"],
+        )
+    ]
     parts += [_country_shape(row) for row in rows]
     return "\n".join(parts)
 

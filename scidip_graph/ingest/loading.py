@@ -27,11 +27,11 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from scidip_graph.errors import DataSyntaxError, UsageError
-from scidip_graph.namespaces import GRAPH
+from scidip_graph.namespaces import GRAPH, XSD
 from scidip_graph.rdf.formats import RDF_KINDS, by_extension, get_format
 from scidip_graph.resources import DATA_DIR
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 
 DEFAULT_GRAPH = ""
 """The key of the default graph in :attr:`LoadedSources.origins`."""

@@ -28,12 +28,10 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from scidip_graph.namespaces import PREFIXES, RDF, SH
-from scidip_graph.rdf.notation import compact, render_path, render_value
+from scidip_graph.namespaces import RDF, SH, SHAPE_PREFIXES
+from scidip_graph.rdf.notation import render_path, render_value
 from scidip_graph.resources import ONTOLOGY_DIR
 
-SHAPES_NAMESPACE = "https://w3id.org/scidip/shapes#"
-_PREFIXES = {**PREFIXES, "shape": SHAPES_NAMESPACE}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
@@ -158,12 +156,12 @@ def load_shapes(paths: Iterable[Path] | None = None) -> Graph:
         A new graph the caller may change.
 
     >>> shapes = load_shapes()
-    >>> from rdflib import URIRef
-    >>> (URIRef(SHAPES_NAMESPACE + "ExampleShape"), None, None) in shapes
+    >>> from scidip_graph.namespaces import SHAPES
+    >>> (SHAPES.ExampleShape, None, None) in shapes
     True
     """
     shapes = Graph()
-    for prefix, iri in _PREFIXES.items():
+    for prefix, iri in SHAPE_PREFIXES.items():
         shapes.bind(prefix, iri)
     for path in sorted(ONTOLOGY_DIR.glob("shapes*.ttl")) if paths is None else paths:
         shapes.parse(path, format="turtle")
@@ -222,7 +220,7 @@ def validate(
     )
     assert isinstance(report_graph, Graph)
     names = NamespaceManager(Graph(), bind_namespaces="none")
-    for prefix, iri in _PREFIXES.items():
+    for prefix, iri in SHAPE_PREFIXES.items():
         names.bind(prefix, iri)
     origins = origins or {}
     results = _results(report_graph, shapes_graph, union, names, graphs_of, origins)
@@ -282,9 +280,9 @@ def _results(
             path=render_path(report, path, names) if path is not None else None,
             value=render_value(value, names) if value is not None else None,
             message=" ".join(messages),
-            severity=compact(report.value(node, SH.resultSeverity), names).removeprefix("sh:"),
+            severity=render_value(report.value(node, SH.resultSeverity), names).removeprefix("sh:"),
             source_shape=_shape_name(shape, shapes_graph, names),
-            constraint=compact(report.value(node, SH.sourceConstraintComponent), names),
+            constraint=render_value(report.value(node, SH.sourceConstraintComponent), names),
             files=files,
             anchor=str(anchor),
         )
@@ -344,10 +342,10 @@ def _shape_name(shape: Node | None, shapes_graph: Graph, names: NamespaceManager
     if shape is None:
         return ""
     if not isinstance(shape, BNode):
-        return compact(shape, names)
+        return render_value(shape, names)
     # A blank property shape: name the node shape that holds it.
     parent = min(shapes_graph.subjects(SH.property, shape), key=str, default=None)
-    return f"_:property of {compact(parent, names)}" if parent is not None else "_:shape"
+    return f"_:property of {render_value(parent, names)}" if parent is not None else "_:shape"
 
 
 def report_as_json(report: ValidationReport) -> str:
@@ -360,7 +358,6 @@ def report_as_json(report: ValidationReport) -> str:
 
 
 __all__ = [
-    "SHAPES_NAMESPACE",
     "ValidationReport",
     "ValidationResult",
     "load_shapes",

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from scidip_graph.namespaces import PREFIXES, compact_iri
-from scidip_graph.pages.presentation import ID_BASE, local_path, term_label
+from scidip_graph.namespaces import ID, PREFIXES, compact, expand
+from scidip_graph.pages.presentation import local_path, term_label
 from scidip_graph.pages.readers import label_map, rows, values
 from scidip_graph.store import Store
 
-SCHEME = ID_BASE + "scheme/science-diplomacy"
+SCHEME = str(ID["scheme/science-diplomacy"])
 """The concept scheme of science diplomacy and its three categories."""
 
 _S = PREFIXES["schema"]
@@ -103,7 +103,7 @@ def group_counts(store: Store) -> list[ClassCount]:
     )
     counts = {int(r["i"].value): int(r["n"].value) for r in rows(store, query)}
     return [
-        ClassCount(title, list(classes), counts.get(i, 0), "/browse/" + compact_iri(classes[0]))
+        ClassCount(title, list(classes), counts.get(i, 0), "/browse/" + compact(classes[0]))
         for i, (title, classes) in enumerate(HOME_GROUPS)
     ]
 
@@ -118,7 +118,7 @@ def class_counts(store: Store) -> list[ClassCount]:
             term_label(r["c"].value),
             [r["c"].value],
             int(r["n"].value),
-            "/browse/" + compact_iri(r["c"].value),
+            "/browse/" + compact(r["c"].value),
         )
         for r in rows(store, query)
         if isinstance(r["c"], ox.NamedNode)
@@ -147,7 +147,7 @@ def search(store: Store, text: str, *, limit: int = 50) -> list[Hit]:
 SELECT ?s ?l WHERE {{
   VALUES ?p {{ {values(SEARCH_PROPERTIES)} }}
   ?s ?p ?l .
-  FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(ID_BASE)}))
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(str(ID))}))
   FILTER(CONTAINS(LCASE(STR(?l)), {needle}))
 }}"""
     matched: dict[str, str] = {}
@@ -208,7 +208,7 @@ def class_iri(name: str) -> str | None:
         return None
     prefix, local = name.split(":", 1)
     if prefix in PREFIXES and local and "/" not in local:
-        iri = PREFIXES[prefix] + local
+        iri = expand(name)
     elif name.startswith(("http://", "https://")):
         iri = name
     else:

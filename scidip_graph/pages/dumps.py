@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from scidip_graph.rdf.exporters import dump
-from scidip_graph.rdf.formats import get_format
+from scidip_graph.rdf.formats import by_extension, get_format
 from scidip_graph.resources import ONTOLOGY_DIR
 from scidip_graph.store import Store
 from scidip_graph.version import __version__
@@ -70,11 +70,14 @@ DATA_ENTRIES: tuple[Entry, ...] = tuple(
 )
 """The dataset dumps, in listing order."""
 
-ONTOLOGY_ENTRIES: tuple[Entry, ...] = (
-    Entry("scidip.ttl", "ontology", "text/turtle", "The ontology (OWL, Turtle)"),
-    Entry("shapes.ttl", "shapes", "text/turtle", "The SHACL shapes (Turtle)"),
-    Entry("shapes-iso3166.ttl", "shapes", "text/turtle", "The SHACL shapes of ISO 3166 (Turtle)"),
-    Entry("context.jsonld", "context", "application/ld+json", "The JSON-LD context"),
+ONTOLOGY_ENTRIES: tuple[Entry, ...] = tuple(
+    Entry(name, kind, by_extension(Path(name).suffix).media_type, title)
+    for name, kind, title in (
+        ("scidip.ttl", "ontology", "The ontology (OWL, Turtle)"),
+        ("shapes.ttl", "shapes", "The SHACL shapes (Turtle)"),
+        ("shapes-iso3166.ttl", "shapes", "The SHACL shapes of ISO 3166 (Turtle)"),
+        ("context.jsonld", "context", "The JSON-LD context"),
+    )
 )
 """Files of ``ontology/`` offered beside the dumps."""
 
@@ -132,10 +135,9 @@ class DumpCache:
 
     def __init__(self, store: Store, *, folder: Path | None = None) -> None:
         self.store = store
-        data_dir = getattr(store, "data_dir", None)
-        self.folder = (
-            folder if folder is not None else (Path(data_dir) / "dumps" if data_dir else None)
-        )
+        if folder is None and store.data_dir is not None:
+            folder = store.data_dir / "dumps"
+        self.folder = folder
         self._lock = threading.Lock()
         self._current: tuple[str, list[DumpFile]] | None = None
 

@@ -22,7 +22,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
-from scidip_graph.namespaces import SD, compact_iri
+from scidip_graph.namespaces import SD, SHAPE_PREFIXES, compact
 from scidip_graph.pages.readers import label_map, rows, values
 from scidip_graph.resources import ONTOLOGY_DIR
 from scidip_graph.store import Store
@@ -194,7 +194,7 @@ def _doc(ontology: Path, _m1: float, shapes: Path, _m2: float) -> OntologyDoc:
                 terms.append(_term(g, s, subject, kind))
     terms.sort(key=lambda t: t.curie.lower())
     statements = [
-        (_link(a), _ALIGNMENTS.get(p, compact_iri(str(p))), _link(b))  # type: ignore[call-overload]
+        (_link(a), _ALIGNMENTS.get(p, compact(str(p))), _link(b))  # type: ignore[call-overload]
         for a, p, b in sorted(g, key=str)
         if isinstance(a, URIRef) and not str(a).startswith(str(SD)) and a != head
     ]
@@ -214,7 +214,7 @@ def _doc(ontology: Path, _m1: float, shapes: Path, _m2: float) -> OntologyDoc:
 
 
 def _term(g: Graph, s: Graph, subject: URIRef, kind: str) -> TermDoc:
-    curie = compact_iri(str(subject))
+    curie = compact(str(subject))
     doc = TermDoc(
         iri=str(subject),
         curie=curie,
@@ -261,7 +261,7 @@ def _shapes_for(s: Graph, term: URIRef, is_class: bool) -> list[ShapeDoc]:
 
 def _shape(s: Graph, shape: Node, applies: str) -> ShapeDoc:
     constraints = [
-        f"{compact_iri(str(p)).split(':', 1)[1]} {_render(s, o)}"
+        f"{compact(str(p)).split(':', 1)[1]} {_render(s, o)}"
         for p, o in sorted(s.predicate_objects(shape), key=str)
         if str(p).startswith(str(SH)) and p not in _SHAPE_SKIP
     ]
@@ -275,25 +275,16 @@ def _shape(s: Graph, shape: Node, applies: str) -> ShapeDoc:
     )
 
 
-SHAPES_NS = "https://w3id.org/scidip/shapes#"
-
-
-def _curie(iri: str) -> str:
-    if iri.startswith(SHAPES_NS):
-        return "shape:" + iri[len(SHAPES_NS) :]
-    return compact_iri(iri)
-
-
 def _render(g: Graph, node: object) -> str:
     if isinstance(node, URIRef):
-        return _curie(str(node))
+        return compact(str(node), prefixes=SHAPE_PREFIXES)
     if isinstance(node, Literal):
         return f'"{node}"' if isinstance(node.value, str) else str(node)
     if isinstance(node, BNode):
         if g.value(node, RDF.first) is not None or node == RDF.nil:
             return "(" + " ".join(_render(g, x) for x in Collection(g, node)) + ")"
         inner = "; ".join(
-            f"{compact_iri(str(p)).split(':', 1)[-1]} {_render(g, o)}"
+            f"{compact(str(p)).split(':', 1)[-1]} {_render(g, o)}"
             for p, o in sorted(g.predicate_objects(node))
         )
         return f"[{inner}]"
@@ -305,7 +296,7 @@ def _link(node: object) -> Link:
 
     if isinstance(node, URIRef):
         iri = str(node)
-        return Link(compact_iri(iri), local_path(iri) or iri)
+        return Link(compact(iri), local_path(iri) or iri)
     return Link(str(node))
 
 
@@ -313,5 +304,5 @@ def _class_link(g: Graph, node: object) -> Link:
     if isinstance(node, BNode):
         members = g.value(node, OWL.unionOf)
         if members is not None:
-            return Link(" or ".join(compact_iri(str(x)) for x in Collection(g, members)))
+            return Link(" or ".join(compact(str(x)) for x in Collection(g, members)))
     return _link(node)

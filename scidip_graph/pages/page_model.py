@@ -96,7 +96,10 @@ class ExampleLink:
 
 @dataclass
 class Description:
-    """What a page shows about one resource; see :func:`describe`."""
+    """What a page shows about one resource.
+
+    See :func:`~scidip_graph.pages.resource.resource_description`.
+    """
 
     iri: str
     label: str

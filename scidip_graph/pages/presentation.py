@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import re
 
-from scidip_graph.namespaces import PREFIXES, compact_iri
+from scidip_graph.namespaces import ID, RDF, SD, compact
 
-ID_BASE = "https://w3id.org/scidip/id/"
-"""Resources under this base have a page at the local path ``/id/...``."""
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = str(RDF.type)
 
 # property (CURIE) -> section key; anything else goes to "other".
 _SECTIONS: dict[str, tuple[str, ...]] = {
@@ -220,7 +217,7 @@ _EXTERNAL = (
 
 def section_of(iri: str) -> str:
     """The section a property's facts are shown in (``other`` when the table has none)."""
-    return _SECTION_OF.get(compact_iri(iri), "other")
+    return _SECTION_OF.get(compact(iri), "other")
 
 
 def section_order(types: list[str]) -> tuple[str, ...]:
@@ -230,7 +227,7 @@ def section_order(types: list[str]) -> tuple[str, ...]:
     ('work', 'contact')
     """
     for iri in types:
-        order = _ORDER.get(compact_iri(iri))
+        order = _ORDER.get(compact(iri))
         if order is not None:
             return order + tuple(k for k in _DEFAULT_ORDER if k not in order)
     return _DEFAULT_ORDER
@@ -244,7 +241,7 @@ def term_label(iri: str, labels: dict[str, str] | None = None) -> str:
     """
     if labels and iri in labels:
         return labels[iri]
-    curie = compact_iri(iri)
+    curie = compact(iri)
     if curie in _LABELS:
         return _LABELS[curie]
     local = re.split(r"[#/:]", iri.rstrip("/#"))[-1]
@@ -262,13 +259,14 @@ def external_link(iri: str) -> tuple[str, str] | None:
 
 
 def local_path(iri: str) -> str | None:
-    """The local path of a resource's page (``/id/...``), or None for an outside IRI.
+    """The local path of a resource's page (``/id/...``) or of an ontology term's
+    documentation (``/ontology#...``), or None for an outside IRI.
 
     >>> local_path("https://w3id.org/scidip/id/country/CH"), local_path("http://x.org/")
     ('/id/country/CH', None)
     """
-    if iri.startswith(ID_BASE) and len(iri) > len(ID_BASE):
-        return "/id/" + iri[len(ID_BASE) :]
-    if iri.startswith(PREFIXES["sd"]):
-        return "/ontology#" + iri[len(PREFIXES["sd"]) :]
+    if iri.startswith(ID) and len(iri) > len(ID):
+        return "/id/" + iri[len(ID) :]
+    if iri.startswith(SD):
+        return "/ontology#" + iri[len(SD) :]
     return None

@@ -16,14 +16,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from scidip_graph.namespaces import DCTERMS, PROV, RDFS, SCHEMA, SKOS
 from scidip_graph.store import Store
 
-LABEL_PROPERTIES = (
-    "http://schema.org/name",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://purl.org/dc/terms/title",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-)
+LABEL_PROPERTIES = tuple(str(p) for p in (SCHEMA.name, SKOS.prefLabel, DCTERMS.title, RDFS.label))
 _CHUNK = 400
 
 
@@ -101,10 +97,10 @@ def graph_sources(store: Store, graphs: Iterable[str]) -> list[SourceRef]:
         query = f"""
 SELECT ?g ?title ?doc ?dtitle ?url WHERE {{
   VALUES ?g {{ {values(named)} }}
-  OPTIONAL {{ ?g <http://purl.org/dc/terms/title> ?title }}
-  OPTIONAL {{ ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc .
-             OPTIONAL {{ ?doc <http://purl.org/dc/terms/title> ?dtitle }}
-             OPTIONAL {{ ?doc <http://schema.org/url> ?url }} }}
+  OPTIONAL {{ ?g <{DCTERMS.title}> ?title }}
+  OPTIONAL {{ ?g <{PROV.wasDerivedFrom}> ?doc .
+             OPTIONAL {{ ?doc <{DCTERMS.title}> ?dtitle }}
+             OPTIONAL {{ ?doc <{SCHEMA.url}> ?url }} }}
 }} ORDER BY ?g ?doc"""
         for r in rows(store, query):
             g = r["g"].value

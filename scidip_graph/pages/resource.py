@@ -1,11 +1,11 @@
 """Everything a page needs about one resource, computed from the store (no Flask).
 
-:func:`describe` answers with a :class:`Description`: labels by language, types, the facts
-grouped by meaning (:mod:`scidip_graph.pages.presentation` says which section each property belongs
-to), memberships with roles and dates from ``org:Membership``, the examples a resource takes part
-in grouped by category, incoming links, external identifiers, and for every fact the named
-graphs that state it, each with its source documents. A handful of SPARQL queries per resource;
-IRIs are checked before they go into a query (:func:`resource_iri`), never spliced raw.
+:func:`resource_description` answers with a :class:`Description`: labels by language, types, the
+facts grouped by meaning (:mod:`scidip_graph.pages.presentation` says which section each property
+belongs to), memberships with roles and dates from ``org:Membership``, the examples a resource takes
+part in grouped by category, incoming links, external identifiers, and for every fact the named
+graphs that state it, each with its source documents. A handful of SPARQL queries per resource; IRIs
+are checked before they go into a query (:func:`resource_iri`), never spliced raw.
 
 The RDF of a resource (:func:`resource_quads`, the pages' machine twin) is:
 
@@ -18,7 +18,7 @@ each fact in every named graph that states it (a fact of the dataset's own defau
 as a source document's description, has the default graph).
 
 >>> store = sample_store  # tests/data/sample.trig, given to the examples by conftest.py
->>> d = describe(store, "https://w3id.org/scidip/id/organization/cern")
+>>> d = resource_description(store, "https://w3id.org/scidip/id/organization/cern")
 >>> d.label
 'CERN'
 """
@@ -30,7 +30,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from scidip_graph.namespaces import compact_iri
+from scidip_graph.namespaces import ID, ORG, SCHEMA, SD, SKOS, TIME, XSD, compact
 from scidip_graph.pages.ontology_docs import term_labels
 from scidip_graph.pages.page_model import (
     Description,
@@ -53,14 +53,12 @@ from scidip_graph.pages.presentation import (
 from scidip_graph.pages.readers import graph_sources, label_map, rows
 from scidip_graph.store import Store
 
-ID_BASE = "https://w3id.org/scidip/id/"
 _PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9][A-Za-z0-9._~-]*)*$")
 DEFAULT_GRAPH = ""
 """How a fact of the dataset's own default graph (descriptions of the sources) is marked."""
 
-SD = "https://w3id.org/scidip/ontology#"
-EXAMPLE = SD + "Example"
-CATEGORY = SD + "category"
+EXAMPLE = str(SD.Example)
+CATEGORY = str(SD.category)
 INVOLVES = tuple(
     SD + p
     for p in (
@@ -71,9 +69,10 @@ INVOLVES = tuple(
         "involvesPlace",
     )
 )
-PERSON = "http://schema.org/Person"
-ORG = "http://www.w3.org/ns/org#"
-MEMBERSHIP_LINKS = (ORG + "member", ORG + "organization")
+PERSON = str(SCHEMA.Person)
+MEMBERSHIP = str(ORG.Membership)
+MEMBERSHIP_LINKS = (str(ORG.member), str(ORG.organization))
+_NAMES = (str(SCHEMA.name), str(SKOS.prefLabel))
 
 
 def resource_iri(path: str) -> str | None:
@@ -86,10 +85,10 @@ def resource_iri(path: str) -> str | None:
     """
     if not _PATH.match(path) or ".." in path:
         return None
-    return ID_BASE + path
+    return ID + path
 
 
-def describe(store: Store, iri: str) -> Description | None:
+def resource_description(store: Store, iri: str) -> Description | None:
     """Describe a resource for its page; None when the store knows nothing about it.
 
     Args:
@@ -108,14 +107,11 @@ def describe(store: Store, iri: str) -> Description | None:
     facts = _facts(node, out, labels)
     names: dict[str, list[str]] = {}
     for f in facts:
-        if f.predicate in (
-            "http://schema.org/name",
-            "http://www.w3.org/2004/02/skos/core#prefLabel",
-        ):
+        if f.predicate in _NAMES:
             names.setdefault(f.value.lang or "", []).append(f.value.text)
     own = term_labels()
     labels.update({k: v for k, v in own.items() if k not in labels})
-    is_membership = ORG + "Membership" in type_iris
+    is_membership = MEMBERSHIP in type_iris
     memberships = (
         _memberships(store, node, labels) if is_membership or _has_memberships(inc) else []
     )
@@ -208,8 +204,8 @@ SELECT ?s ?p ?g ?type ?cat WHERE {{
 
 def _memberships(store: Store, node: ox.NamedNode, labels: dict[str, str]) -> list[Membership]:
     x = str(node)
-    date = "(<http://www.w3.org/2006/time#inXSDDate>|<http://www.w3.org/2006/time#inXSDgYear>)"
-    during = "<http://www.w3.org/ns/org#memberDuring>/<http://www.w3.org/2006/time#"
+    date = f"(<{TIME.inXSDDate}>|<{TIME.inXSDgYear}>)"
+    during = f"<{ORG.memberDuring}>/<{TIME}"
     query = f"""
 SELECT ?m ?org ?member ?role ?start ?end ?inside ?g WHERE {{
   {{ ?m <{ORG}organization> {x} }} UNION {{ ?m <{ORG}member> {x} }} UNION {{ BIND({x} AS ?m) }}
@@ -292,8 +288,8 @@ def _value(term: Any, labels: dict[str, str]) -> Value:
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
         shown = None
-        if not term.language and not datatype.startswith("http://www.w3.org/2001/XMLSchema#"):
-            shown = compact_iri(datatype)
+        if not term.language and not datatype.startswith(str(XSD)):
+            shown = compact(datatype)
         return Value(term.value, lang=term.language, datatype=shown)
     if isinstance(term, ox.BlankNode):
         return Value("(details)")
@@ -301,7 +297,7 @@ def _value(term: Any, labels: dict[str, str]) -> Value:
     ext = external_link(iri)
     text = labels.get(iri) or (f"{ext[0]} {ext[1]}" if ext else None)
     if text is None:
-        vocabulary = compact_iri(iri) != iri and not iri.startswith(ID_BASE)
+        vocabulary = compact(iri) != iri and not iri.startswith(ID)
         text = term_label(iri) if vocabulary else iri
     return Value(text, iri=iri, href=local_path(iri) or iri, external=ext)
 

@@ -19,6 +19,17 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from scidip_graph.namespaces import (
+    DESC,
+    DESCRIPTION_PREFIXES,
+    ID,
+    MEDIA_TYPES,
+    PROV,
+    SCHEMA,
+    SCIDIP,
+    WD,
+    expand,
+)
 from scidip_graph.pages.dumps import DumpFile
 from scidip_graph.rdf.exporters import serialize_quads
 from scidip_graph.rdf.formats import RDF_KINDS, get_format
@@ -26,10 +37,8 @@ from scidip_graph.rdf.jsonld import load_context
 from scidip_graph.store import Store
 from scidip_graph.version import __version__
 
-VOID_NS = "https://w3id.org/scidip/void#"
-DATASET = ox.NamedNode(VOID_NS + "dataset")
+DATASET = ox.NamedNode(str(DESC.dataset))
 """The IRI of the dataset as a whole."""
-URI_SPACE = "https://w3id.org/scidip/id/"
 TITLE = "scidip-graph: an open knowledge graph of science diplomacy"
 DESCRIPTION = (
     "The concept of science diplomacy and its three categories, with the institutions, "
@@ -37,25 +46,24 @@ DESCRIPTION = (
     "kept in the named graph of the source it comes from."
 )
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-PUBLISHER = "https://w3id.org/scidip/id/agent/curators"
+PUBLISHER = str(ID["agent/curators"])
 KEYWORDS = ("science diplomacy", "knowledge graph", "linked data", "international cooperation")
-EXAMPLES = (
-    "https://w3id.org/scidip/id/organization/cern",
-    "https://w3id.org/scidip/id/organization/sesame",
-    "https://w3id.org/scidip/id/concept/science-diplomacy",
-    "https://w3id.org/scidip/id/example/sesame",
+EXAMPLES = tuple(
+    str(ID[path])
+    for path in (
+        "organization/cern",
+        "organization/sesame",
+        "concept/science-diplomacy",
+        "example/sesame",
+    )
 )
 """Well-known resources offered as ``void:exampleResource`` (those the data has)."""
 LINK_TARGETS = (
-    ("wikidata", "Wikidata", "http://www.wikidata.org/entity/", "https://www.wikidata.org/"),
+    ("wikidata", "Wikidata", str(WD), "https://www.wikidata.org/"),
     ("ror", "ROR, the Research Organization Registry", "https://ror.org/", "https://ror.org/"),
     ("geonames", "GeoNames", "https://sws.geonames.org/", "https://www.geonames.org/"),
 )
 """(slug, title, URI space, home page) of the datasets ``schema:sameAs`` links point into."""
-
-_NS = {p: load_context().document["@context"][p] for p in ("rdf", "xsd", "void", "dcat", "dct")}
-_NS.update(schema="http://schema.org/", prov="http://www.w3.org/ns/prov#")
-_NS.update(spdx="http://spdx.org/rdf/terms#", owl="http://www.w3.org/2002/07/owl#")
 
 GRAPH_PROVENANCE = ("prov:wasDerivedFrom", "prov:wasAttributedTo", "prov:generatedAtTime")
 
@@ -98,7 +106,7 @@ def statistics(store: Store) -> Statistics:
     stats = Statistics(
         triples=one("?s ?p ?o"),
         entities=one(
-            f'?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{URI_SPACE}"))', "COUNT(DISTINCT ?s)"
+            f'?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ID}"))', "COUNT(DISTINCT ?s)"
         ),
         classes=one("?s a ?c", "COUNT(DISTINCT ?c)"),
         properties=one("?s ?p ?o", "COUNT(DISTINCT ?p)"),
@@ -114,7 +122,7 @@ def statistics(store: Store) -> Statistics:
             stats.class_partitions[row["c"].value] = int(row["n"].value)
     for slug, _, space, _ in LINK_TARGETS:
         stats.links[slug] = one(
-            f'?s <http://schema.org/sameAs> ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{space}"))'
+            f'?s <{SCHEMA.sameAs}> ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{space}"))'
         )
     used = [
         r["t"].value
@@ -126,14 +134,11 @@ def statistics(store: Store) -> Statistics:
     stats.examples = [iri for iri in EXAMPLES if bool(store.query(f"ASK {{ <{iri}> ?p ?o }}"))]
     times = sorted(
         r["t"].value
-        for r in _select(
-            store, "SELECT DISTINCT ?t WHERE { ?g <http://www.w3.org/ns/prov#generatedAtTime> ?t }"
-        )
+        for r in _select(store, f"SELECT DISTINCT ?t WHERE {{ ?g <{PROV.generatedAtTime}> ?t }}")
     )
-    changes = getattr(store, "changesets", None)
-    last_change = changes(since=max(getattr(store, "head", 1) - 1, 0)) if changes else []
+    changed = store.last_modified()
     stats.issued = times[0] if times else None
-    stats.modified = max([*times[-1:], *(c.at for c in last_change[-1:])], default=None)
+    stats.modified = max([*times[-1:], *([changed] if changed else [])], default=None)
     return stats
 
 
@@ -147,7 +152,7 @@ def vocabulary(iri: str) -> str:
     return iri[: cut + 1]
 
 
-def describe(
+def dataset_description(
     store: Store, *, base_url: str, files: Sequence[DumpFile] = (), stats: Statistics | None = None
 ) -> list[ox.Quad]:
     """The VoID + DCAT description of the dataset as sorted quads of the default graph.
@@ -160,7 +165,7 @@ def describe(
         stats: counts already made for this data version (counted now when None).
 
     >>> from scidip_graph.store import OxigraphStore
-    >>> len(describe(OxigraphStore(), base_url="http://localhost")) > 20
+    >>> len(dataset_description(OxigraphStore(), base_url="http://localhost")) > 20
     True
     """
     stats = stats or statistics(store)
@@ -188,7 +193,7 @@ def describe(
     if stats.modified:
         add(ds, "dct:modified", _typed(_datetime(stats.modified), "xsd:dateTime"))
     add(ds, "dcat:landingPage", ox.NamedNode(base + "/"))
-    add(ds, "void:uriSpace", ox.Literal(URI_SPACE))
+    add(ds, "void:uriSpace", ox.Literal(str(ID)))
     for name, value in (
         ("triples", stats.triples),
         ("entities", stats.entities),
@@ -204,7 +209,7 @@ def describe(
         add(ds, "void:exampleResource", ox.NamedNode(iri))
 
     endpoint = ox.NamedNode(base + "/sparql")
-    service = ox.NamedNode(VOID_NS + "sparql-service")
+    service = ox.NamedNode(DESC + "sparql-service")
     add(ds, "void:sparqlEndpoint", endpoint)
     add(service, "rdf:type", _iri("dcat:DataService"))
     add(service, "dct:title", ox.Literal("The SPARQL 1.1 endpoint of scidip-graph", language="en"))
@@ -215,14 +220,14 @@ def describe(
 
     for f in files:
         url = ox.NamedNode(f"{base}/download/{f.name}")
-        dist = ox.NamedNode(f"{VOID_NS}download-{f.name}")
+        dist = ox.NamedNode(f"{DESC}download-{f.name}")
         add(ds, "void:dataDump", url)
         add(ds, "dcat:distribution", dist)
         add(dist, "rdf:type", _iri("dcat:Distribution"))
         add(dist, "dct:title", ox.Literal(f.entry.title, language="en"))
         add(dist, "dcat:downloadURL", url)
         add(dist, "dcat:accessURL", ox.NamedNode(f"{base}/download/"))
-        add(dist, "dcat:mediaType", ox.NamedNode(IANA + f.entry.media_type))
+        add(dist, "dcat:mediaType", ox.NamedNode(MEDIA_TYPES + f.entry.media_type))
         add(dist, "dcat:byteSize", _typed(str(f.size), "xsd:nonNegativeInteger"))
         checksum = ox.BlankNode("sha256-" + f.sha256[:16])
         add(dist, "spdx:checksum", checksum)
@@ -240,13 +245,13 @@ def describe(
             out.append(ox.Quad(node, p, o))
 
     for iri, count in sorted(stats.class_partitions.items()):
-        part = ox.NamedNode(f"{VOID_NS}class-{_slug(iri)}")
+        part = ox.NamedNode(f"{DESC}class-{_slug(iri)}")
         add(ds, "void:classPartition", part)
         add(part, "void:class", ox.NamedNode(iri))
         add(part, "void:entities", count)
 
     for slug, title, space, home in LINK_TARGETS:
-        target, linkset = ox.NamedNode(VOID_NS + slug), ox.NamedNode(f"{VOID_NS}links-{slug}")
+        target, linkset = ox.NamedNode(DESC + slug), ox.NamedNode(f"{DESC}links-{slug}")
         add(target, "rdf:type", _iri("void:Dataset"))
         add(target, "dct:title", ox.Literal(title, language="en"))
         add(target, "void:uriSpace", ox.Literal(space))
@@ -260,9 +265,6 @@ def describe(
     return sorted(set(out), key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
 
 
-IANA = "https://www.iana.org/assignments/media-types/"
-
-
 def void_bytes(quads: Iterable[ox.Quad], format: str = "turtle") -> bytes:
     """The description in an RDF format (JSON-LD with the project context).
 
@@ -270,8 +272,7 @@ def void_bytes(quads: Iterable[ox.Quad], format: str = "turtle") -> bytes:
     b''
     """
     fmt = get_format(format, kinds=RDF_KINDS)
-    prefixes = dict(sorted(load_context().prefixes)) | {"desc": VOID_NS}
-    return serialize_quads(quads, fmt, prefixes=prefixes)
+    return serialize_quads(quads, fmt, prefixes=DESCRIPTION_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -303,7 +304,7 @@ def citation(store: Store | None = None) -> Citation:
     (True, True)
     """
     version = __version__ if store is None else f"{__version__} (data {store.version})"
-    url = "https://w3id.org/scidip/"
+    url = str(SCIDIP)
     text = (
         f"scidip-graph curators. {TITLE} (version {version}) [Data set]. {url}. "
         "Licensed under CC BY 4.0."
@@ -329,9 +330,8 @@ def _graph_provenance(store: Store) -> dict[str, list[tuple[ox.NamedNode, Term]]
     return found
 
 
-def _iri(compact: str) -> ox.NamedNode:
-    prefix, _, local = compact.partition(":")
-    return ox.NamedNode(_NS[prefix] + local)
+def _iri(curie: str) -> ox.NamedNode:
+    return ox.NamedNode(expand(curie, prefixes=DESCRIPTION_PREFIXES))
 
 
 def _typed(value: str, datatype: str) -> ox.Literal:

@@ -28,8 +28,13 @@ and XML results do not.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from scidip_graph.errors import UnknownNameError
+
+RDF_KINDS = ("graph", "dataset")
+ANSWERS = ("results", "boolean", "graph", "dataset")
+"""What an answer can be: SELECT solutions, an ASK boolean, RDF triples or RDF quads."""
 
 
 @dataclass(frozen=True)
@@ -38,101 +43,196 @@ class Format:
 
     Attributes:
         name: the canonical name used in the CLI and ``format=`` parameters.
-        media_type: the preferred media type (the first one offered in negotiation).
-        extension: the file extension, with its dot.
+        media_types: the media types that name it, the one it is sent as first. All are its
+            offers in content negotiation and are understood in ``format=``; the others come
+            after every format's first, so that a wildcard (``text/*``) never picks a format
+            by one of its other names.
+        extension: the file extension, with its dot; also the URL suffix that asks for it
+            (``/id/organization/cern.ttl``, ``/void.nt``).
         kind: ``graph``, ``dataset`` or ``results``.
+        w3c: its name among the W3C's format IRIs (``http://www.w3.org/ns/formats/Turtle``).
         rdflib: the rdflib plugin name, when rdflib reads or writes it.
         oxigraph: the name of the pyoxigraph ``RdfFormat``/``QueryResultsFormat`` member.
-        aliases: other names and media types that mean this format.
+        aliases: other names. One name may belong to an RDF format and to a results format
+            (``xml``, ``json``): what the answer is decides (:func:`get_format`'s ``kinds``).
+        booleans: whether it can carry an ASK result (SPARQL's CSV and TSV cannot).
     """
 
     name: str
-    media_type: str
+    media_types: tuple[str, ...]
     extension: str
     kind: str
+    w3c: str
     rdflib: str | None = None
     oxigraph: str | None = None
     aliases: tuple[str, ...] = field(default=())
+    booleans: bool = True
+
+    @property
+    def media_type(self) -> str:
+        """The media type it is sent as."""
+        return self.media_types[0]
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type it is sent with, on every route (the charset rule above)."""
+        return content_type(self.media_type)
 
     @property
     def keeps_graphs(self) -> bool:
         """Whether a dump in this format keeps named graphs apart."""
         return self.kind == "dataset"
 
+    def carries(self, answer: str) -> bool:
+        """Whether it can carry an answer of a kind (one of :data:`ANSWERS`).
+
+        Every RDF format carries RDF, triples or quads: one without named graphs gets their
+        union.
+
+        >>> csv = get_format("csv")
+        >>> csv.carries("results"), csv.carries("boolean"), csv.carries("graph")
+        (True, False, False)
+        """
+        if answer in RDF_KINDS:
+            return self.kind in RDF_KINDS
+        if answer == "boolean":
+            return self.kind == "results" and self.booleans
+        return self.kind == answer == "results"
+
+
+def content_type(media_type: str) -> str:
+    """The Content-Type header of a media type we send: the charset rule above.
+
+    >>> content_type("text/turtle"), content_type("application/ld+json")
+    ('text/turtle; charset=utf-8', 'application/ld+json')
+    """
+    if media_type.endswith(("+json", "+xml", "/json", "/xml")):
+        return media_type
+    return f"{media_type}; charset=utf-8"
+
 
 FORMATS: tuple[Format, ...] = (
     Format(
         "turtle",
-        "text/turtle",
+        # Turtle is N3 too: clients asking for N3 (SPARQLWrapper does) get Turtle.
+        ("text/turtle", "application/x-turtle", "text/n3", "text/rdf+n3"),
         ".ttl",
         "graph",
-        "turtle",
-        "TURTLE",
-        ("ttl", "application/x-turtle"),
-    ),
-    Format(
-        "ntriples",
-        "application/n-triples",
-        ".nt",
-        "graph",
-        "nt",
-        "N_TRIPLES",
-        ("nt", "n-triples", "text/plain"),
-    ),
-    Format(
-        "rdfxml",
-        "application/rdf+xml",
-        ".rdf",
-        "graph",
-        "xml",
-        "RDF_XML",
-        ("rdf", "xml", "rdf+xml", "application/xml"),
+        "Turtle",
+        rdflib="turtle",
+        oxigraph="TURTLE",
+        aliases=("ttl", "n3"),
     ),
     Format(
         "jsonld",
-        "application/ld+json",
+        ("application/ld+json", "application/json"),
         ".jsonld",
         "dataset",
-        "json-ld",
-        "JSON_LD",
-        ("json-ld", "ld+json"),
+        "JSON-LD",
+        rdflib="json-ld",
+        oxigraph="JSON_LD",
+        aliases=("json-ld", "ld+json", "json"),
     ),
-    Format("trig", "application/trig", ".trig", "dataset", "trig", "TRIG", ("application/x-trig",)),
+    Format(
+        "ntriples",
+        ("application/n-triples", "text/plain"),
+        ".nt",
+        "graph",
+        "N-Triples",
+        rdflib="nt",
+        oxigraph="N_TRIPLES",
+        aliases=("nt", "n-triples"),
+    ),
+    Format(
+        "rdfxml",
+        ("application/rdf+xml", "application/xml"),
+        ".rdf",
+        "graph",
+        "RDF_XML",
+        rdflib="xml",
+        oxigraph="RDF_XML",
+        aliases=("rdf", "xml", "rdf+xml"),
+    ),
+    Format(
+        "trig",
+        ("application/trig", "application/x-trig"),
+        ".trig",
+        "dataset",
+        "TriG",
+        rdflib="trig",
+        oxigraph="TRIG",
+    ),
     Format(
         "nquads",
-        "application/n-quads",
+        ("application/n-quads", "text/x-nquads"),
         ".nq",
         "dataset",
-        "nquads",
-        "N_QUADS",
-        ("nq", "n-quads", "text/x-nquads"),
+        "N-Quads",
+        rdflib="nquads",
+        oxigraph="N_QUADS",
+        aliases=("nq", "n-quads"),
     ),
     Format(
         "json",
-        "application/sparql-results+json",
+        ("application/sparql-results+json", "application/json"),
         ".srj",
         "results",
-        None,
-        "JSON",
-        ("srj", "sparql-json", "application/json"),
+        "SPARQL_Results_JSON",
+        oxigraph="JSON",
+        aliases=("srj", "sparql-json"),
     ),
     Format(
         "xml-results",
-        "application/sparql-results+xml",
+        ("application/sparql-results+xml", "application/xml", "text/xml"),
         ".srx",
         "results",
-        None,
-        "XML",
-        ("srx", "sparql-xml"),
+        "SPARQL_Results_XML",
+        oxigraph="XML",
+        aliases=("srx", "sparql-xml", "xml"),
     ),
-    Format("csv", "text/csv", ".csv", "results", None, "CSV", ()),
-    Format("tsv", "text/tab-separated-values", ".tsv", "results", None, "TSV", ()),
+    Format(
+        "csv",
+        ("text/csv",),
+        ".csv",
+        "results",
+        "SPARQL_Results_CSV",
+        oxigraph="CSV",
+        booleans=False,
+    ),
+    Format(
+        "tsv",
+        ("text/tab-separated-values",),
+        ".tsv",
+        "results",
+        "SPARQL_Results_TSV",
+        oxigraph="TSV",
+        booleans=False,
+    ),
 )
 
-_BY_KEY: dict[str, Format] = {}
-for _f in FORMATS:
-    for _key in (_f.name, _f.media_type, _f.extension.lstrip("."), *_f.aliases):
-        _BY_KEY.setdefault(_key.lower(), _f)
+
+def formats_for(answer: str) -> tuple[Format, ...]:
+    """The formats that can carry an answer (one of :data:`ANSWERS`), preferred first.
+
+    >>> [f.name for f in formats_for("boolean")]
+    ['json', 'xml-results']
+    """
+    return tuple(f for f in FORMATS if f.carries(answer))
+
+
+@lru_cache(maxsize=16)
+def _index(kinds: tuple[str, ...] | None) -> dict[str, Format]:
+    # Names, first media types and extensions before aliases and other media types: "json"
+    # is the JSON results' name before it is JSON-LD's alias.
+    index: dict[str, Format] = {}
+    formats = [f for f in FORMATS if kinds is None or f.kind in kinds]
+    for f in formats:
+        for key in (f.name, f.media_type, f.extension.lstrip(".")):
+            index.setdefault(key.lower(), f)
+    for f in formats:
+        for key in (*f.aliases, *f.media_types[1:]):
+            index.setdefault(key.lower(), f)
+    return index
 
 
 def format_names(kind: str | None = None) -> list[str]:
@@ -149,13 +249,15 @@ def get_format(key: str, *, kinds: tuple[str, ...] | None = None) -> Format:
 
     Args:
         key: what the user gave, e.g. ``"ttl"``, ``"turtle"`` or ``"text/turtle"``.
-        kinds: if given, only formats of these kinds are accepted.
+        kinds: if given, only formats of these kinds are accepted, and a name two formats
+            share is the one of these kinds (``xml`` is RDF/XML, or the SPARQL XML results
+            for ``kinds=("results",)``).
 
     Raises:
         UnknownNameError: listing the valid names when nothing matches.
     """
-    fmt = _BY_KEY.get(key.strip().lower().split(";")[0].strip())
-    if fmt is None or (kinds is not None and fmt.kind not in kinds):
+    fmt = _index(kinds).get(key.strip().lower().split(";")[0].strip())
+    if fmt is None:
         valid = [f.name for f in FORMATS if kinds is None or f.kind in kinds]
         raise UnknownNameError("format", key, valid)
     return fmt
@@ -174,6 +276,3 @@ def by_extension(extension: str) -> Format:
     raise UnknownNameError(
         "file extension", extension, [f.extension for f in FORMATS if f.kind != "results"]
     )
-
-
-RDF_KINDS = ("graph", "dataset")

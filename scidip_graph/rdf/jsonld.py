@@ -37,15 +37,16 @@ from typing import Any
 import pyoxigraph as ox
 
 from scidip_graph.errors import NotAcceptableError
+from scidip_graph.namespaces import RDF, XSD, compact, expand
 from scidip_graph.rdf.formats import FORMATS, RDF_KINDS
 from scidip_graph.resources import ONTOLOGY_DIR
 
 CONTEXT_PATH = ONTOLOGY_DIR / "context.jsonld"
 """The project's JSON-LD context, served at ``/context.jsonld``."""
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_NATIVE = {XSD + "integer", XSD + "boolean"}
+RDF_TYPE = str(RDF.type)
+_STRING, _BOOLEAN = str(XSD.string), str(XSD.boolean)
+_NATIVE = {str(XSD.integer), _BOOLEAN}
 
 MAX_NESTING = 64
 """Blank nodes written inside one another at most; deeper ones become nodes of their own."""
@@ -57,14 +58,14 @@ class Context:
 
     Attributes:
         document: the file's JSON (``{"@context": {...}}``).
-        prefixes: prefix -> namespace, longest namespace first.
+        prefixes: prefix -> namespace, as the file declares them.
         terms: IRI -> (term, coercion) for properties; coercion is ``"@id"``, a datatype IRI
             or None.
         classes: IRI -> term for the terms usable in ``@type``.
     """
 
     document: dict[str, Any]
-    prefixes: tuple[tuple[str, str], ...]
+    prefixes: dict[str, str]
     terms: dict[str, tuple[str, str | None]]
     classes: dict[str, str]
 
@@ -74,12 +75,7 @@ class Context:
         >>> load_context().compact("https://w3id.org/scidip/id/country/CH")
         'id:country/CH'
         """
-        for prefix, namespace in self.prefixes:
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                local = iri[len(namespace) :]
-                if not local.startswith("//"):
-                    return f"{prefix}:{local}"
-        return iri
+        return compact(iri, prefixes=self.prefixes)
 
 
 @cache
@@ -97,28 +93,24 @@ def load_context() -> Context:
         if isinstance(value, str) and value.endswith(("/", "#"))
     }
 
-    def expand(value: str) -> str:
-        prefix, _, local = value.partition(":")
-        return namespaces[prefix] + local if prefix in namespaces else value
-
+    full = partial(expand, prefixes=namespaces)
     terms: dict[str, tuple[str, str | None]] = {}
     classes: dict[str, str] = {}
     for key, value in definitions.items():
         if key in namespaces:
             continue
         if isinstance(value, str) and key[:1].isupper():
-            classes[expand(value)] = key
+            classes[full(value)] = key
         elif isinstance(value, str):
-            terms[expand(value)] = (key, None)
+            terms[full(value)] = (key, None)
         else:
             coercion = value.get("@type")
-            terms[expand(value["@id"])] = (key, expand(coercion) if coercion else None)
-    by_length = sorted(namespaces.items(), key=lambda kv: -len(kv[1]))
-    return Context(document, tuple(by_length), terms, classes)
+            terms[full(value["@id"])] = (key, full(coercion) if coercion else None)
+    return Context(document, namespaces, terms, classes)
 
 
 def context_bytes() -> bytes:
-    """The context file as served (``application/ld+json``).
+    """The context file as served (as JSON-LD, at ``/context.jsonld``).
 
     >>> context_bytes().startswith(b'{')
     True
@@ -309,14 +301,14 @@ def _value(ctx: Context, obj: Any, coercion: str | None) -> Any:
         native = _native(obj.value, datatype)
         if native is not None:
             return native
-    if coercion is not None or datatype == XSD + "string":
+    if coercion is not None or datatype == _STRING:
         return obj.value
     return {"@value": obj.value, "@type": ctx.compact(datatype)}
 
 
 def _native(lexical: str, datatype: str) -> int | bool | None:
     """A JSON number or boolean when it gives back exactly this literal, else None."""
-    if datatype == XSD + "boolean":
+    if datatype == _BOOLEAN:
         return {"true": True, "false": False}.get(lexical)
     try:
         number = int(lexical)

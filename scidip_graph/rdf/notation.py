@@ -1,57 +1,62 @@
 """How RDF terms and SHACL property paths are written in reports: compact, Turtle-like.
 
+IRIs are shortened by :func:`scidip_graph.namespaces.compact` with the prefixes bound in the
+namespace manager given, to plain local names only: a path such as
+``org:memberDuring/time:hasBeginning`` gives ``/`` a meaning of its own.
+
 >>> from rdflib import URIRef
 >>> nm = NamespaceManager(Graph(), bind_namespaces="none")
 >>> _ = nm.bind("org", "http://www.w3.org/ns/org#")
->>> compact(URIRef("http://www.w3.org/ns/org#role"), nm)
+>>> render_value(URIRef("http://www.w3.org/ns/org#role"), nm)
 'org:role'
 """
 
 from __future__ import annotations
+
+from weakref import WeakKeyDictionary
 
 from rdflib import BNode, Graph, Literal
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, NamespaceManager
 from rdflib.term import Node
 
+from scidip_graph.namespaces import compact
 
-def compact(node: Node | None, names: NamespaceManager) -> str:
-    """An IRI as ``prefix:local`` when a known prefix fits, else ``<iri>``.
+
+def render_value(value: Node | None, names: NamespaceManager) -> str:
+    """A term in Turtle syntax: an IRI as ``prefix:local`` when a prefix of ``names`` fits
+    (else ``<iri>``), a blank node as ``_:id``, a literal with its datatype compacted; None
+    as the empty string.
 
     >>> from rdflib import URIRef
+    >>> from rdflib.namespace import XSD
     >>> nm = NamespaceManager(Graph(), bind_namespaces="none")
     >>> _ = nm.bind("schema", "http://schema.org/")
-    >>> compact(URIRef("http://schema.org/name"), nm), compact(URIRef("http://x/a/b"), nm)
+    >>> render_value(URIRef("http://schema.org/name"), nm), render_value(URIRef("http://x/a/b"), nm)
     ('schema:name', '<http://x/a/b>')
-    """
-    if node is None:
-        return ""
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    iri = str(node)
-    best = max(
-        ((p, ns) for p, ns in names.namespaces() if iri.startswith(str(ns))),
-        key=lambda pn: len(str(pn[1])),
-        default=None,
-    )
-    if best is not None:
-        local = iri[len(str(best[1])) :]
-        if local and all(c.isalnum() or c in "-_" for c in local):
-            return f"{best[0]}:{local}"
-    return f"<{iri}>"
-
-
-def render_value(value: Node, names: NamespaceManager) -> str:
-    """A value in Turtle syntax, datatypes compacted.
-
-    >>> from rdflib.namespace import XSD
-    >>> nm = NamespaceManager(Graph())
-    >>> render_value(Literal("1954", datatype=XSD.gYear), nm)
+    >>> render_value(Literal("1954", datatype=XSD.gYear), NamespaceManager(Graph()))
     '"1954"^^xsd:gYear'
     """
+    if value is None:
+        return ""
     if isinstance(value, Literal):
         return value.n3(names)
-    return compact(value, names)
+    if isinstance(value, BNode):
+        return f"_:{value}"
+    iri = str(value)
+    short = compact(iri, prefixes=_prefixes(names), plain=True)
+    return short if short != iri else f"<{iri}>"
+
+
+_TABLES: WeakKeyDictionary[NamespaceManager, dict[str, str]] = WeakKeyDictionary()
+
+
+def _prefixes(names: NamespaceManager) -> dict[str, str]:
+    """The prefix table of a namespace manager, made once (bind before the first use)."""
+    table = _TABLES.get(names)
+    if table is None:
+        table = _TABLES[names] = {p: str(ns) for p, ns in names.namespaces()}
+    return table
 
 
 def render_path(graph: Graph, path: Node, names: NamespaceManager) -> str:
@@ -64,7 +69,7 @@ def render_path(graph: Graph, path: Node, names: NamespaceManager) -> str:
     '<urn:a>/^<urn:b>'
     """
     if not isinstance(path, BNode):
-        return compact(path, names)
+        return render_value(path, names)
     if (path, RDF.first, None) in graph:
         return "/".join(_group(graph, p, names) for p in Collection(graph, path))
     inverse = graph.value(path, SH.inversePath)
@@ -77,7 +82,7 @@ def render_path(graph: Graph, path: Node, names: NamespaceManager) -> str:
         inner = graph.value(path, predicate)
         if inner is not None:
             return _group(graph, inner, names) + suffix
-    return compact(path, names)
+    return render_value(path, names)
 
 
 _REPEATS = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
@@ -89,4 +94,4 @@ def _group(graph: Graph, path: Node, names: NamespaceManager) -> str:
     return text if simple else f"({text})"
 
 
-__all__ = ["compact", "render_path", "render_value"]
+__all__ = ["render_path", "render_value"]

@@ -21,6 +21,7 @@ from gunicorn.app.base import BaseApplication
 from scidip_graph.settings import Settings, query_memory_bytes
 from scidip_graph.sparql import egress
 from scidip_graph.sparql.runner import ENGINE_STACK, HeavySlots, Runner
+from scidip_graph.store import serve_store, served_backend
 
 log = logging.getLogger("scidip_graph.server.prefork")
 
@@ -84,20 +85,20 @@ def build_app(settings: Settings) -> Any:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     from scidip_graph.web import create_app
 
+    store = serve_store(settings)
+    log.info(
+        "%s store: %d quads in %d named graphs (data version %s)",
+        store.name,
+        len(store),
+        len(store.graph_names()),
+        store.version,
+    )
     runner = Runner(
         heavy_after=settings.heavy_after,
         heavy_slots=HeavySlots(settings.heavy_limit),
         memory_limit=query_memory_bytes(settings),
     )
-    app = create_app(settings, runner=runner, on_doomed=_stop_worker, shared_metrics=True)
-    store = app.extensions["scidip"]["store"]
-    log.info(
-        "loaded %d quads in %d named graphs (data version %s)",
-        len(store),
-        len(store.graph_names()),
-        store.version,
-    )
-    return app
+    return create_app(settings, store, runner=runner, on_doomed=_stop_worker, shared_metrics=True)
 
 
 def _child_exit(server: Any, worker: Any) -> None:
@@ -168,7 +169,12 @@ def _on_exit(server: Any) -> None:
 
 
 def serve(settings: Settings) -> None:
-    """Run the server until it is stopped (SIGINT or SIGTERM: graceful shutdown)."""
+    """Run the server until it is stopped (SIGINT or SIGTERM: graceful shutdown).
+
+    Raises:
+        UnknownNameError: ``settings.store`` names no store backend (before anything starts).
+    """
+    served_backend(settings)  # an unknown SCIDIP_STORE fails here, not inside gunicorn
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

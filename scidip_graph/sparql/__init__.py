@@ -2,9 +2,10 @@
 
 ``protocol`` (what a request asks), ``lexer`` and ``analysis`` (the query's tokens, what it
 touches, how deep it nests), ``policy`` and ``egress`` (what a query may do, and the barrier that
-reads no query), ``runner`` (time and memory limits on the engine thread), ``negotiation``,
-``writers`` and ``results`` (answers in every format), ``cache``, ``service_description``, and
-``service`` (the endpoint's logic that the web layer, the CLI and the tests call).
+reads no query), ``runner`` (time and memory limits on the engine thread), ``writers`` and
+``results`` (answers in every format, chosen by :mod:`scidip_graph.rdf.negotiation`),
+``cache``, ``service_description``, and ``service`` (the endpoint's logic that the web layer,
+the CLI and the tests call).
 
 May import: store and the rooms below it. Never Flask.
 """

@@ -16,15 +16,18 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from scidip_graph.namespaces import compact_iri
+from scidip_graph.namespaces import XSD, compact
 from scidip_graph.rdf.formats import Format, get_format
 from scidip_graph.sparql.writers import write_result
 from scidip_graph.store import QueryResult
 
 
 def result_kind(result: QueryResult) -> str:
-    """``results`` for SELECT and ASK, ``graph`` for CONSTRUCT and DESCRIBE."""
-    return "graph" if isinstance(result, ox.QueryTriples) else "results"
+    """What a result is, as negotiation names it: ``results`` (SELECT), ``boolean`` (ASK),
+    ``graph`` (CONSTRUCT, DESCRIBE)."""
+    if isinstance(result, ox.QueryTriples):
+        return "graph"
+    return "boolean" if isinstance(result, ox.QueryBoolean) else "results"
 
 
 def serialize_result(result: QueryResult, format: str | Format) -> bytes:
@@ -44,22 +47,19 @@ def term_text(term: Any) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        compact = compact_iri(term.value)
-        return compact if compact != term.value else f"<{term.value}>"
+        short = compact(term.value)
+        return short if short != term.value else f"<{term.value}>"
     if isinstance(term, ox.Literal):
-        if term.language or term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        if term.language or term.datatype.value == _STRING:
             return str(term)
         if term.datatype.value in _PLAIN_DATATYPES:
             return term.value
-        return f'"{term.value}"^^{compact_iri(term.datatype.value)}'
+        return f'"{term.value}"^^{compact(term.datatype.value)}'
     return str(term)
 
 
-_PLAIN_DATATYPES = {
-    "http://www.w3.org/2001/XMLSchema#integer",
-    "http://www.w3.org/2001/XMLSchema#decimal",
-    "http://www.w3.org/2001/XMLSchema#boolean",
-}
+_STRING = str(XSD.string)
+_PLAIN_DATATYPES = {str(XSD.integer), str(XSD.decimal), str(XSD.boolean)}
 
 
 def result_rows(result: QueryResult) -> tuple[list[str], list[list[str]]]:

@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from scidip_graph.errors import QueryMemoryError, QueryTimeoutError, ScidipError
+from scidip_graph.errors import BusyError, QueryMemoryError, QueryTimeoutError
 
 T = TypeVar("T")
 log = logging.getLogger("scidip_graph.sparql.runner")
@@ -50,13 +50,6 @@ SAMPLE_SECONDS = 0.02
 """How often the memory of a running query is sampled."""
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 _STACK_LOCK = threading.Lock()
-
-
-class BusyError(ScidipError):
-    """Too many heavy queries at once: try again later."""
-
-    status = 503
-    code = "busy"
 
 
 class HeavySlots:

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
+from werkzeug.http import parse_etags, quote_etag
 
-from scidip_graph.errors import ScidipError, engine_error
+from scidip_graph.errors import ScidipError, UnsupportedOperationError, engine_error
 from scidip_graph.rdf.formats import Format
+from scidip_graph.rdf.negotiation import negotiate
 from scidip_graph.settings import Settings
 from scidip_graph.sparql import egress
 from scidip_graph.sparql.cache import ResultCache
-from scidip_graph.sparql.negotiation import negotiate
 from scidip_graph.sparql.policy import Policy, QueryInfo, check, check_dataset_iris
 from scidip_graph.sparql.protocol import Operation, ProtocolRequest, parse_request
 from scidip_graph.sparql.runner import Runner
@@ -121,6 +122,7 @@ class SparqlService:
         Raises:
             UnauthorizedError, PolicyError, LimitError, PayloadTooLargeError,
             SparqlSyntaxError: as :func:`scidip_graph.sparql.policy.check` decides.
+            UnsupportedOperationError: the request chooses its dataset and the store cannot.
         """
         policy = self.policy
         if op.kind == "update" and self.token_ok(authorization):
@@ -139,6 +141,12 @@ class SparqlService:
         ):
             if iris:
                 check_dataset_iris(iris, policy, dataset_graphs=graphs, parameter=name)
+        chosen = op.default_graphs or op.named_graphs or info.from_graphs or info.from_named_graphs
+        if chosen and not self.store.supports_dataset:
+            raise UnsupportedOperationError(
+                f"the {self.store.name} store answers over its whole dataset only",
+                hint="leave out default-graph-uri, named-graph-uri and FROM; use GRAPH instead",
+            )
         return info
 
     def token_ok(self, authorization: str | None) -> bool:
@@ -169,7 +177,7 @@ class SparqlService:
         if op.kind == "update":
             # The token was right (else check() refused). Writes go through the SHACL gate of
             # the curation layer, which this server does not have yet.
-            raise _NotImplemented("SPARQL Update is not available on this server yet")
+            raise UnsupportedOperationError("SPARQL Update is not available on this server yet")
         return self.query(
             op,
             info,
@@ -190,12 +198,18 @@ class SparqlService:
         head: bool = False,
     ) -> tuple[Response, Outcome]:
         """Run a checked query and build its response (ETag, cache, time limit, row cap)."""
-        fmt = negotiate(_KIND_OF_FORM.get(info.form or "SELECT", "results"), accept, op.format)
+        kind = _KIND_OF_FORM.get(info.form or "SELECT", "results")
+        fmt = negotiate(kind, accept, format=op.format)
         version = self.store.version
         key = _request_key(version, op, fmt)
-        etag = f'"{key[:32]}"'
-        headers = [("ETag", etag), ("Vary", "Accept"), ("Cache-Control", "public, max-age=60")]
-        if conditional and if_none_match and _etag_matches(if_none_match, etag):
+        etag = key[:32]
+        headers = [
+            ("ETag", quote_etag(etag)),
+            ("Vary", "Accept"),
+            ("Cache-Control", "public, max-age=60"),
+        ]
+        # Weak comparison, as RFC 9110 asks of If-None-Match: Werkzeug's, as for the pages.
+        if conditional and if_none_match and parse_etags(if_none_match).contains_weak(etag):
             return Response(304, headers), Outcome(cached=True)
         outcome = Outcome()
         cached = self.cache.get(key) if self.cache else None
@@ -282,7 +296,7 @@ class SparqlService:
         head: bool,
     ) -> Response:
         headers = [
-            ("Content-Type", content_type(fmt)),
+            ("Content-Type", fmt.content_type),
             *headers,
             ("X-Result-Rows", str(outcome.rows)),
         ]
@@ -298,18 +312,6 @@ class SparqlService:
             body.close()
             return Response(200, headers, b"")
         return Response(200, headers, body.chunks())
-
-
-class _NotImplemented(ScidipError):
-    status = 501
-    code = "not_implemented"
-
-
-def content_type(fmt: Format) -> str:
-    """The Content-Type header of a format (text types say UTF-8)."""
-    if fmt.media_type.startswith("text/") or fmt.name in ("ntriples", "nquads"):
-        return f"{fmt.media_type}; charset=utf-8"
-    return fmt.media_type
 
 
 class Spool:
@@ -371,12 +373,6 @@ class Spool:
         if self._file is not None:
             self._file.close()
             self._file = None
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    if header.strip() == "*":
-        return True
-    return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))
 
 
 def _request_key(version: str, op: Operation, fmt: Format) -> str:

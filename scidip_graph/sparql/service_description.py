@@ -14,29 +14,13 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from scidip_graph.namespaces import SD, VOID
+from scidip_graph.namespaces import RDF, SD, SDS, VOID, W3C_FORMATS, XSD
+from scidip_graph.rdf.formats import FORMATS as FORMAT_TABLE
 from scidip_graph.settings import Settings, query_memory_bytes
 from scidip_graph.sparql import egress
 from scidip_graph.store import Store
 
-SDS = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD = "http://www.w3.org/2001/XMLSchema#"
-
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "JSON-LD",
-    "N-Triples",
-    "RDF_XML",
-    "TriG",
-    "N-Quads",
-)
-PREFIXES = {"sds": SDS, "formats": FORMATS, "void": str(VOID), "sd": str(SD)}
+RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -66,8 +50,8 @@ def _triples(store: Store, settings: Settings, endpoint: str) -> Iterator[ox.Tri
     yield ox.Triple(service, _n(SDS + "feature"), _n(SDS + "UnionDefaultGraph"))
     if settings.service_allowlist:
         yield ox.Triple(service, _n(SDS + "feature"), _n(SDS + "BasicFederatedQuery"))
-    for name in RESULT_FORMATS:
-        yield ox.Triple(service, _n(SDS + "resultFormat"), _n(FORMATS + name))
+    for fmt in FORMAT_TABLE:  # every format the endpoint answers in
+        yield ox.Triple(service, _n(SDS + "resultFormat"), _n(W3C_FORMATS + fmt.w3c))
     for prop, value, datatype in (
         ("queryTimeLimit", f"{settings.query_timeout:g}", "decimal"),
         ("minQueryTimeLimit", f"{settings.min_timeout:g}", "decimal"),

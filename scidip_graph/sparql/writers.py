@@ -30,13 +30,13 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from scidip_graph.errors import NotAcceptableError
-from scidip_graph.namespaces import PREFIXES
+from scidip_graph.namespaces import PREFIXES, SPARQL_RESULTS, XSD
 from scidip_graph.rdf.formats import Format
 from scidip_graph.rdf.jsonld import jsonld_bytes
 from scidip_graph.store import QueryResult
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+XSD_STRING = str(XSD.string)
+XSD_INTEGER = str(XSD.integer)
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -238,7 +238,7 @@ def _xml_term(term: Any) -> str:
     )
 
 
-_XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+_XML_HEAD = f'<?xml version="1.0"?>\n<sparql xmlns="{SPARQL_RESULTS}">\n'
 
 
 def _write_xml(variables: list[str], solutions: Any, out: BinaryIO) -> None:

@@ -2,13 +2,16 @@
 
 A store holds a dataset (a default graph and named graphs) and answers SPARQL. The interface
 is small on purpose (STYLE habit 5): callers ask a store what it can do through its capability
-flags instead of checking its class.
+flags instead of checking its class, and call what every store has (:meth:`Store.refresh`,
+:attr:`Store.data_dir`, :meth:`Store.last_modified`, :attr:`Store.version`) instead of
+probing for it; where a backend has nothing to do, the base class's default does nothing.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pyoxigraph as ox
@@ -23,14 +26,20 @@ class Store(ABC):
     Class attributes are capability flags:
 
     Attributes:
-        name: the backend's registry name.
-        supports_update: SPARQL Update and :meth:`add` work.
-        supports_dataset: ``default_graph``/``named_graphs`` arguments of :meth:`query` work.
+        name: the backend's registry name (what ``SCIDIP_STORE`` calls it).
+        supports_update: the store applies SPARQL Update itself. None does yet: the embedded
+            store is written through its change log (``DurableStore.commit``).
+        supports_dataset: the ``default_graph``/``named_graphs``/``union_default`` arguments
+            of :meth:`query` work, so requests may choose their dataset (``default-graph-uri``,
+            ``named-graph-uri``, ``FROM``).
+        data_dir: the folder where the store keeps its state, and where the server keeps what
+            it derives from it (result cache, dumps); None for a store that has none.
     """
 
     name: ClassVar[str]
     supports_update: ClassVar[bool] = False
     supports_dataset: ClassVar[bool] = False
+    data_dir: Path | None = None
 
     @abstractmethod
     def query(
@@ -84,3 +93,22 @@ class Store(ABC):
     @abstractmethod
     def version(self) -> str:
         """A token that changes whenever the data changes (for ETags and caches)."""
+
+    def refresh(self) -> int:
+        """Catch up with changes made elsewhere; returns how many were applied.
+
+        The server calls it before each request (another process may have written), so it
+        must be cheap when nothing changed. By default there is nothing to catch up with.
+        """
+        return 0
+
+    def last_modified(self) -> str | None:
+        """When the data was last changed through the store (ISO 8601), or None.
+
+        None when it has not changed since it was loaded: the sources' own dates then tell.
+
+        >>> from scidip_graph.store import open_store
+        >>> open_store().last_modified() is None
+        True
+        """
+        return None

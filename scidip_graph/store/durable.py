@@ -58,7 +58,7 @@ class DurableStore(OxigraphStore):
     Use :func:`open_durable` to create or open one.
     """
 
-    name = "oxigraph"
+    data_dir: Path
 
     def __init__(self, data_dir: Path) -> None:
         super().__init__()
@@ -120,6 +120,13 @@ class DurableStore(OxigraphStore):
             applied += 1
         return applied
 
+    def last_modified(self) -> str | None:
+        """When the last changeset this store has applied was committed, if any."""
+        row = self.conn.execute(
+            "SELECT at FROM changesets WHERE id <= ? ORDER BY id DESC LIMIT 1", (self._head,)
+        ).fetchone()
+        return row[0] if row else None
+
     def changesets(self, *, since: int = 0) -> list[Changeset]:
         """The committed changesets after ``since``, oldest first."""
         rows = self.conn.execute(
@@ -155,7 +162,10 @@ class DurableStore(OxigraphStore):
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        # Catch up with anything committed by others before this one, then this one.
+        # Catch up with anything committed by others before this one, then this one. SQLite's
+        # data_version does not change for a connection's own commits: forget it, or a store
+        # that has refreshed once would never apply its own write.
+        self._data_version = -1
         self.refresh()
         assert cursor.lastrowid is not None
         return Changeset(cursor.lastrowid, at, author, message, added, removed)

@@ -51,7 +51,7 @@ class OxigraphStore(Store):
     (2, ['http://g1', 'http://g2'])
     """
 
-    name = "oxigraph"
+    name = "embedded"
     supports_update = False  # writes go through DurableStore.commit (changesets), not SPARQL
     supports_dataset = True
 

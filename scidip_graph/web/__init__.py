@@ -1,6 +1,6 @@
 """The web app: ``create_app()`` is the only way to get one (STYLE habit 2).
 
-Blueprints (``linkeddata``, ``site``, ``downloads``, ``ops``, ``endpoint``), the WSGI fast
+Blueprints (``linkeddata``, ``site``, ``downloads``, ``ops``, ``query_page``), the WSGI fast
 path for ``/sparql``, templates, the OpenAPI description, metrics, links. The only room that
 imports Flask. May import: sparql, pages and the rooms below them.
 
@@ -22,14 +22,14 @@ from scidip_graph.settings import Settings
 from scidip_graph.sparql.cache import ResultCache
 from scidip_graph.sparql.runner import Runner
 from scidip_graph.sparql.service import SparqlService
-from scidip_graph.store import Store
+from scidip_graph.store import Store, serve_store
 from scidip_graph.web.errors import register_error_handlers
 from scidip_graph.web.fastpath import SparqlEndpoint
 from scidip_graph.web.metrics import Metrics
 
 log = logging.getLogger("scidip_graph.web")
 
-BLUEPRINTS = ("endpoint", "ops", "site", "linkeddata", "downloads")
+BLUEPRINTS = ("query_page", "ops", "site", "linkeddata", "downloads")
 """The modules of this package whose ``bp`` blueprint the app registers, in order."""
 
 
@@ -45,8 +45,9 @@ def create_app(
 
     Args:
         settings: the settings; read from ``SCIDIP_*`` variables when None.
-        store: the store to serve; when None, the durable store of ``settings.data_dir``
-            (built from ``settings.source_dir`` and validated on first start).
+        store: the store to serve; when None, the one ``settings.store`` names
+            (``embedded``: the durable store of ``settings.data_dir``, built from
+            ``settings.source_dir`` and validated on first start).
         runner: runs queries under their time limit (the server passes one that knows the
             heavy-query slots); a plain :class:`Runner` by default.
         on_doomed: called after answering a request whose query overran (the server stops
@@ -55,14 +56,12 @@ def create_app(
     """
     settings = settings or Settings.from_env()
     if store is None:
-        from scidip_graph.store.startup import prepare_store
-
-        store = prepare_store(settings)
+        store = serve_store(settings)
     app = Flask(__name__)
     app.config["SCIDIP_SETTINGS"] = settings
     metrics = Metrics(shared=shared_metrics)
     cache = None
-    if settings.cache_bytes > 0 and hasattr(store, "data_dir"):
+    if settings.cache_bytes > 0 and store.data_dir is not None:
         cache = ResultCache(store.data_dir / "cache", max_bytes=settings.cache_bytes)
     service = SparqlService(store, settings, runner=runner, cache=cache, on_event=metrics.event)
     app.extensions["scidip"] = {
@@ -75,17 +74,15 @@ def create_app(
     for name in BLUEPRINTS:
         app.register_blueprint(import_module(f"{__name__}.{name}").bp)
     register_error_handlers(app)
-    refresh = getattr(store, "refresh", None)
-    if refresh is not None:
 
-        @app.before_request
-        def catch_up() -> None:
-            refresh()
+    @app.before_request
+    def catch_up() -> None:
+        store.refresh()  # a store with no one else writing returns at once
 
     from scidip_graph.web.ops import after_request
 
     app.after_request(after_request)
     app.wsgi_app = SparqlEndpoint(  # type: ignore[method-assign]
-        app.wsgi_app, service, before=refresh, observe=metrics.observe, on_doomed=on_doomed
+        app.wsgi_app, service, before=store.refresh, observe=metrics.observe, on_doomed=on_doomed
     )
     return app

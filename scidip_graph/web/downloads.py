@@ -3,7 +3,7 @@
 - ``/download/``: the list of files (HTML for browsers, JSON by Accept or ``index.json``);
 - ``/download/<name>``: a dump, an ontology file, ``void.ttl`` or ``SHA256SUMS``, with ETag,
   Last-Modified, Content-Length, gzip on request, 304 and HEAD;
-- ``/void`` (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``): VoID + DCAT, by Accept or suffix;
+- ``/void`` (``.ttl``, ``.jsonld``... every RDF format): VoID + DCAT, by Accept or suffix;
 - ``/context.jsonld``: the project's JSON-LD context.
 
 The files come from :class:`~scidip_graph.pages.dumps.DumpCache` (generated once per data version);
@@ -22,21 +22,28 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.http import http_date
 from werkzeug.wsgi import wrap_file
 
-from scidip_graph.errors import NotAcceptableError, NotFoundError
-from scidip_graph.pages.dumps import DumpCache, DumpFile, Entry, file_from_bytes, sha256sums
-from scidip_graph.pages.void import Statistics, describe, statistics, void_bytes
-from scidip_graph.rdf.formats import by_extension
+from scidip_graph.errors import NotFoundError
+from scidip_graph.pages.dumps import (
+    ONTOLOGY_ENTRIES,
+    DumpCache,
+    DumpFile,
+    Entry,
+    file_from_bytes,
+    sha256sums,
+)
+from scidip_graph.pages.void import Statistics, dataset_description, statistics, void_bytes
+from scidip_graph.rdf.formats import content_type, get_format
 from scidip_graph.rdf.jsonld import CONTEXT_PATH, context_bytes
+from scidip_graph.rdf.negotiation import negotiate
 from scidip_graph.settings import Settings
-from scidip_graph.sparql.negotiation import negotiate
+from scidip_graph.web.linkeddata import RDF_FORMATS, wants_json
 from scidip_graph.web.links import link, rdf_base, relativize
 
 bp = Blueprint("downloads", __name__)
 
-VOID_ENTRY = Entry("void.ttl", "void", "text/turtle", "The dataset description (VoID and DCAT)")
+VOID_TITLE = "The dataset description (VoID and DCAT)"
 SUMS_ENTRY = Entry("SHA256SUMS", "checksums", "text/plain", "SHA-256 of every file (sha256sum -c)")
-CONTEXT_ENTRY = Entry("context.jsonld", "context", "application/ld+json", "The JSON-LD context")
-VOID_SUFFIXES = ("ttl", "jsonld", "nt", "rdf")
+CONTEXT_ENTRY = next(e for e in ONTOLOGY_ENTRIES if e.name == "context.jsonld")
 
 
 class Downloads:
@@ -56,28 +63,28 @@ class Downloads:
         return [f for f in self.dumps.files() if f.statements is not None]
 
     def description(self, format: str) -> DumpFile:
-        """The dataset description in a format, made once per data version."""
+        """The dataset description in a format (by name), made once per data version."""
         key = self.dumps.key()
         with self._lock:
             if key != self._key:
                 self._key, self._stats, self._made = key, statistics(self.store), {}
             made = self._made.get(format)
             if made is None:
-                quads = describe(
+                quads = dataset_description(
                     self.store,
                     base_url=rdf_base(self.settings),
                     files=self.data_files(),
                     stats=self._stats,
                 )
-                fmt = by_extension(format)
-                entry = Entry(f"void{fmt.extension}", "void", fmt.media_type, VOID_ENTRY.title)
+                fmt = get_format(format)
+                entry = Entry(f"void{fmt.extension}", "void", fmt.media_type, VOID_TITLE)
                 data = relativize(void_bytes(quads, fmt.name), fmt, self.settings)
                 made = self._made[format] = file_from_bytes(entry, data)
             return made
 
     def listing(self) -> list[DumpFile]:
         """Every file offered, the checksum file last."""
-        files = [*self.dumps.files(), self.description("ttl")]
+        files = [*self.dumps.files(), self.description("turtle")]
         sums = file_from_bytes(SUMS_ENTRY, sha256sums(files), modified=files[0].modified)
         return [*files, sums]
 
@@ -92,8 +99,7 @@ def _downloads() -> Downloads:
 @bp.get("/download/")
 def listing() -> Response:
     """The files, as HTML for a browser or JSON for a machine."""
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    if best == "application/json":
+    if wants_json():
         return index_json()
     downloads = _downloads()
     files = downloads.listing()
@@ -160,21 +166,16 @@ def context() -> Response:
 def void(suffix: str | None = None) -> Response:
     """The dataset description: Turtle by default, other RDF formats by Accept or suffix."""
     if suffix is not None:
-        if suffix not in VOID_SUFFIXES:
+        by_suffix = {f.extension.lstrip("."): f for f in RDF_FORMATS}
+        if suffix not in by_suffix:
             raise NotFoundError(
                 f"no description as .{suffix}",
-                hint="use /void.ttl, /void.jsonld, /void.nt or /void.rdf",
+                hint="use one of " + ", ".join(f"/void.{s}" for s in by_suffix),
             )
-        fmt = by_extension(suffix)
+        fmt = by_suffix[suffix]
     else:
-        fmt = negotiate("graph", request.headers.get("Accept"), request.args.get("format"))
-        if fmt.name not in ("turtle", "jsonld", "ntriples", "rdfxml"):
-            raise NotAcceptableError(
-                f"the description is not offered as {fmt.media_type}",
-                hint="ask for text/turtle, application/ld+json, application/n-triples or "
-                "application/rdf+xml",
-            )
-    made = _downloads().description(fmt.extension.lstrip("."))
+        fmt = negotiate("graph", request.headers.get("Accept"), format=request.args.get("format"))
+    made = _downloads().description(fmt.name)
     response = _serve(made, download=False)
     if suffix is None:
         response.headers["Vary"] = "Accept, Accept-Encoding"
@@ -194,10 +195,7 @@ def _serve(f: DumpFile, *, download: bool = True) -> Response:
         headers["Content-Disposition"] = f'inline; filename="{f.name}"'
     if _not_modified(etag, f.modified):
         return Response(status=304, headers=headers)
-    media = f.entry.media_type
-    if media.startswith("text/") or media == "application/n-triples":
-        media += "; charset=utf-8"
-    headers["Content-Type"] = media
+    headers["Content-Type"] = content_type(f.entry.media_type)
     if gzipped:
         headers["Content-Encoding"] = "gzip"
     size = f.gzip_size if gzipped else f.size

@@ -9,7 +9,7 @@ import json
 import logging
 from typing import Any
 
-from scidip_graph.errors import ScidipError
+from scidip_graph.errors import ScidipError, error_shape
 
 log = logging.getLogger("scidip_graph.web")
 
@@ -17,14 +17,12 @@ JSON = "application/json"
 
 
 def error_body(status: int, code: str, message: str, **extra: Any) -> bytes:
-    """The JSON bytes of an error.
+    """The JSON bytes of an error (``extra``: ``hint``, ``detail``).
 
     >>> error_body(404, "not_found", "no such page")
     b'{"error": {"status": 404, "code": "not_found", "message": "no such page"}}'
     """
-    error: dict[str, Any] = {"status": status, "code": code, "message": message}
-    error.update({k: v for k, v in extra.items() if v})
-    return json.dumps({"error": error}, ensure_ascii=False).encode()
+    return _json(error_shape(status, code, message, **extra))
 
 
 def scidip_error(err: ScidipError) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -34,7 +32,7 @@ def scidip_error(err: ScidipError) -> tuple[int, list[tuple[str, str]], bytes]:
         headers.append(("Allow", str(err.detail["allow"])))
     if "retry_after" in err.detail:
         headers.append(("Retry-After", str(err.detail["retry_after"])))
-    return err.status, headers, json.dumps(err.to_dict(), ensure_ascii=False).encode()
+    return err.status, headers, _json(err.to_dict())
 
 
 def internal_error() -> tuple[int, list[tuple[str, str]], bytes]:
@@ -46,7 +44,7 @@ def internal_error() -> tuple[int, list[tuple[str, str]], bytes]:
 def register_error_handlers(app: Any) -> None:
     """Every error of the Flask routes in the one JSON shape."""
     from flask import Response as FlaskResponse
-    from werkzeug.exceptions import HTTPException
+    from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
     def project(err: ScidipError) -> FlaskResponse:
         status, headers, body = scidip_error(err)
@@ -58,7 +56,7 @@ def register_error_handlers(app: Any) -> None:
         code = (err.name or "error").lower().replace(" ", "_")
         body = error_body(err.code or 500, code, err.description or err.name)
         response = FlaskResponse(body, status=err.code, content_type=JSON)
-        if err.code == 405 and hasattr(err, "valid_methods") and err.valid_methods:
+        if isinstance(err, MethodNotAllowed) and err.valid_methods:
             response.headers["Allow"] = ", ".join(err.valid_methods)
         return response
 
@@ -70,3 +68,7 @@ def register_error_handlers(app: Any) -> None:
     app.register_error_handler(ScidipError, project)
     app.register_error_handler(HTTPException, http)
     app.register_error_handler(Exception, bug)
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False).encode()

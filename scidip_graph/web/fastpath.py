@@ -10,29 +10,27 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from gunicorn.http.errors import NoMoreData, ParseException
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
 from scidip_graph.errors import PayloadTooLargeError, RequestTimeoutError, ScidipError, UsageError
+from scidip_graph.namespaces import SERVICE_PREFIXES
 from scidip_graph.rdf.exporters import serialize_quads
+from scidip_graph.rdf.formats import Format
+from scidip_graph.rdf.negotiation import negotiate
 from scidip_graph.settings import Settings
-from scidip_graph.sparql.negotiation import negotiate
 from scidip_graph.sparql.protocol import ALLOWED_METHODS, ProtocolRequest
-from scidip_graph.sparql.service import Response, SparqlService, content_type
-from scidip_graph.sparql.service_description import PREFIXES as SD_PREFIXES
+from scidip_graph.sparql.service import Response, SparqlService
 from scidip_graph.sparql.service_description import service_description
 from scidip_graph.web.errors import internal_error, scidip_error
+from scidip_graph.web.http import cors_headers, preflight_headers, record
 from scidip_graph.web.links import rdf_base, relativize
 
 log = logging.getLogger("scidip_graph.web")
-access_log = logging.getLogger("scidip_graph.access")
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 ROUTES = ("/sparql", "/query")
@@ -80,7 +78,7 @@ class SparqlEndpoint:
             if self.before is not None:
                 self.before()
             if method == "OPTIONS":
-                response = _preflight()
+                response = Response(204, preflight_headers(ALLOWED_METHODS))
             else:
                 req = ProtocolRequest(
                     method,
@@ -90,9 +88,15 @@ class SparqlEndpoint:
                 )
                 op = self.service.operation(req)
                 if op is None:
-                    if _wants_html(environ.get("HTTP_ACCEPT", "")):
+                    fmt = negotiate(
+                        "graph",
+                        environ.get("HTTP_ACCEPT"),
+                        format=next(iter(req.args.get("format", [])), None),
+                        html=True,
+                    )
+                    if fmt is None:  # the query page
                         return self.app(environ, start_response)
-                    response = self.describe(environ, req)
+                    response = self.service_description(environ, req, fmt)
                 else:
                     query_text = op.text
                     response, _ = self.service.respond(
@@ -108,11 +112,9 @@ class SparqlEndpoint:
         except Exception:
             log.exception("error answering %s %s", method, path)
             response = Response(*internal_error())
-        if self.cors:
-            response.headers.append(("Access-Control-Allow-Origin", self.cors))
-            response.headers.append(
-                ("Access-Control-Expose-Headers", "ETag, X-Result-Rows, X-Result-Capped")
-            )
+        # Every SPARQL operation is a read a page on another origin may make (by POST too);
+        # writes need the token anyway.
+        response.headers.extend(cors_headers(self.cors))
         if self.service.runner.doomed and self.on_doomed is not None:
             response.on_close = self.on_doomed
         body = response.body
@@ -123,27 +125,24 @@ class SparqlEndpoint:
         ):
             response.headers.append(("Content-Length", str(len(body))))
         start_response(_STATUS.get(response.status, str(response.status)), response.headers)
-        seconds = time.perf_counter() - started
-        if self.observe is not None:
-            self.observe(path, response.status, seconds)
-        if access_log.isEnabledFor(logging.INFO):
-            access_log.info(
-                '%s %s %d %.1fms q="%s"',
-                method,
-                path,
-                response.status,
-                seconds * 1000,
-                _shorten(query_text, self.log_chars),
-            )
+        record(
+            self.observe,
+            method=method,
+            path=path,
+            route=path,
+            status=response.status,
+            seconds=time.perf_counter() - started,
+            query=query_text,
+            query_chars=self.log_chars,
+        )
         if isinstance(body, bytes):
             body = [body]
         return _Body(body, response.on_close)
 
-    def describe(self, environ: dict[str, Any], req: ProtocolRequest) -> Response:
-        """The service description, negotiated like any RDF answer."""
-        fmt = negotiate(
-            "graph", environ.get("HTTP_ACCEPT"), next(iter(req.args.get("format", [])), None)
-        )
+    def service_description(
+        self, environ: dict[str, Any], req: ProtocolRequest, fmt: Format
+    ) -> Response:
+        """The service description in a format (negotiated like any RDF answer)."""
         settings = self.service.settings
         endpoint = _endpoint_url(environ, settings)
         version = self.service.store.version
@@ -152,13 +151,13 @@ class SparqlEndpoint:
         if cached is None or cached[0] != key:
             triples = service_description(self.service.store, settings, endpoint)
             quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-            data = serialize_quads(quads, fmt, prefixes=SD_PREFIXES)
+            data = serialize_quads(quads, fmt, prefixes=SERVICE_PREFIXES)
             cached = self._description = (key, relativize(data, fmt, settings))
         body = b"" if req.method == "HEAD" else cached[1]
         return Response(
             200,
             [
-                ("Content-Type", content_type(fmt)),
+                ("Content-Type", fmt.content_type),
                 ("Vary", "Accept"),
                 ("Content-Length", str(len(cached[1]))),
             ],
@@ -213,34 +212,6 @@ def _read_body(environ: dict[str, Any], limit: int) -> bytes:
     return data  # type: ignore[no-any-return]
 
 
-_HTML_OFFERS = [
-    "text/turtle",
-    "application/ld+json",
-    "application/rdf+xml",
-    "application/n-triples",
-    "text/html",
-]
-
-
-@lru_cache(maxsize=256)
-def _wants_html(accept: str) -> bool:
-    if "html" not in accept:
-        return False
-    return parse_accept_header(accept, MIMEAccept).best_match(_HTML_OFFERS) == "text/html"
-
-
-def _preflight() -> Response:
-    return Response(
-        204,
-        [
-            ("Access-Control-Allow-Methods", ALLOWED_METHODS),
-            ("Access-Control-Allow-Headers", "Accept, Content-Type, If-None-Match"),
-            ("Access-Control-Max-Age", "86400"),
-            ("Allow", ALLOWED_METHODS),
-        ],
-    )
-
-
 def _endpoint_url(environ: dict[str, Any], settings: Settings) -> str:
     # Never the Host header (nor SERVER_NAME, which servers fill from it): the public URL, or
     # a base that relativize() turns into the root-relative </sparql> (see scidip_graph.web.links).
@@ -250,10 +221,3 @@ def _endpoint_url(environ: dict[str, Any], settings: Settings) -> str:
 
 def _event_of(err: ScidipError) -> str:
     return {"timeout": "timeout", "busy": "busy", "memory": "memory"}.get(err.code, "rejected")
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[:limit] + "..."
-    return text.replace('"', "'")

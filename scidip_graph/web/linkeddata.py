@@ -14,25 +14,43 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
-from scidip_graph.errors import NotAcceptableError, NotFoundError
+from scidip_graph.errors import NotFoundError
+from scidip_graph.namespaces import ID, SKOS
 from scidip_graph.pages.catalogue import categories, search
 from scidip_graph.pages.presentation import SECTION_TITLES
-from scidip_graph.pages.resource import describe, resource_iri, resource_quads
+from scidip_graph.pages.resource import resource_description, resource_iri, resource_quads
 from scidip_graph.rdf.exporters import serialize_quads
-from scidip_graph.rdf.formats import Format, by_extension
-from scidip_graph.sparql.negotiation import negotiate, offered
+from scidip_graph.rdf.formats import Format, by_extension, formats_for, get_format
+from scidip_graph.rdf.negotiation import HTML_MEDIA_TYPES, negotiate, preferred
+from scidip_graph.web.errors import JSON
 from scidip_graph.web.links import link
 
 bp = Blueprint("linkeddata", __name__)
 
-HTML = "text/html"
-SCHEME_TYPE = "http://www.w3.org/2004/02/skos/core#ConceptScheme"
-SUFFIXES = (".ttl", ".jsonld", ".nt", ".rdf", ".trig", ".nq", ".html")
-"""Suffixes a resource path may end with; each names one representation."""
-ALTERNATES = (".html", ".ttl", ".jsonld", ".nt", ".rdf", ".trig", ".nq")
+SCHEME_TYPE = str(SKOS.ConceptScheme)
+RDF_FORMATS = formats_for("graph")
+"""The formats of a page's RDF, by suffix, Accept or ``format=`` (every RDF format)."""
+
+
+@bp.app_template_global()
+def representations() -> list[tuple[str, str]]:
+    """(suffix, media type) of each representation of a page: the HTML, then every RDF format.
+
+    >>> representations()[:2]
+    [('.html', 'text/html'), ('.ttl', 'text/turtle')]
+    """
+    return [(".html", HTML_MEDIA_TYPES[0])] + [(f.extension, f.media_type) for f in RDF_FORMATS]
+
+
+@bp.app_template_global()
+def media_type(format: str) -> str:
+    """The media type of a format, for templates: ``{{ media_type("jsonld") }}``."""
+    return get_format(format).media_type
+
+
+SUFFIXES = tuple(suffix for suffix, _ in representations())
+"""Suffixes a page's path may end with (``/id/organization/cern.ttl``, ``/ontology.html``)."""
 
 
 def choose(
@@ -52,17 +70,7 @@ def choose(
     """
     if suffix:
         return None if suffix == ".html" else by_extension(suffix)
-    if format:
-        return None if format.lower() in ("html", HTML) else negotiate("graph", None, format)
-    offers = [*offered("graph"), HTML, "application/xhtml+xml"]
-    best = parse_accept_header(accept or "*/*", MIMEAccept).best_match(offers)
-    if best is None:
-        raise NotAcceptableError(
-            f"none of the media types in Accept: {accept} is offered for this resource",
-            hint="ask for one of: " + ", ".join(offers),
-            detail={"accept": accept, "available": offers},
-        )
-    return None if best in (HTML, "application/xhtml+xml") else negotiate("graph", best)
+    return negotiate("graph", accept, format=format, html=True)
 
 
 def serialize(quads: list[ox.Quad], fmt: Format) -> bytes:
@@ -71,23 +79,26 @@ def serialize(quads: list[ox.Quad], fmt: Format) -> bytes:
 
 
 def script_json(quads: list[ox.Quad]) -> str:
-    """JSON-LD safe to embed in ``<script type="application/ld+json">`` (no ``<``, ``>``, ``&``)."""
+    """JSON-LD safe to embed in a ``<script>`` element (no ``<``, ``>``, ``&``)."""
     text = serialize(quads, by_extension(".jsonld")).decode()
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def link_header(path: str, iri: str) -> str:
-    """``Link`` header value: every representation of ``/id/{path}`` and the canonical IRI.
+    """``Link`` header value: every representation of ``/id/{path}`` and the canonical IRI."""
+    return ", ".join([f'<{iri}>; rel="canonical"', alternate_links("/id/" + path)])
+
+
+def alternate_links(path: str) -> str:
+    """``Link`` header value: every representation of the page at ``path``, by suffix.
 
     The links are on ``SCIDIP_PUBLIC_URL``, else relative (resolved against the request's URL,
     RFC 8288 section 3.1): never on the Host header, which a client chooses.
     """
-    base = link(current_app.extensions["scidip"]["settings"], "/id/" + path)
-    links = [f'<{iri}>; rel="canonical"']
-    for ext in ALTERNATES:
-        media = HTML if ext == ".html" else by_extension(ext).media_type
-        links.append(f'<{base}{ext}>; rel="alternate"; type="{media}"')
-    return ", ".join(links)
+    base = link(current_app.extensions["scidip"]["settings"], path)
+    return ", ".join(
+        f'<{base}{suffix}>; rel="alternate"; type="{media}"' for suffix, media in representations()
+    )
 
 
 def _split_suffix(path: str) -> tuple[str, str | None]:
@@ -105,7 +116,7 @@ def resource(path: str) -> Any:
     store = current_app.extensions["scidip"]["store"]
     iri = resource_iri(path)
     if fmt is None:
-        description = describe(store, iri) if iri else None
+        description = resource_description(store, iri) if iri else None
         if description is None:
             return not_found_page(path)
         html = render_template(
@@ -123,20 +134,14 @@ def resource(path: str) -> Any:
         quads = resource_quads(store, iri) if iri else []
         if not quads:
             raise NotFoundError(
-                f"no resource https://w3id.org/scidip/id/{path} in the graph",
+                f"no resource {ID}{path} in the graph",
                 hint="search by name at /search?q=...",
-                detail={"iri": f"https://w3id.org/scidip/id/{path}"},
+                detail={"iri": f"{ID}{path}"},
             )
-        response = Response(serialize(quads, fmt), content_type=_content_type(fmt))
+        response = Response(serialize(quads, fmt), content_type=fmt.content_type)
     response.headers["Link"] = link_header(path, iri or "")
     response.headers["Vary"] = "Accept"
     return response
-
-
-def _content_type(fmt: Format) -> str:
-    if fmt.name in ("turtle", "trig", "ntriples", "nquads"):
-        return f"{fmt.media_type}; charset=utf-8"
-    return fmt.media_type
 
 
 def not_found_page(path: str) -> Response:
@@ -155,10 +160,18 @@ def not_found_page(path: str) -> Response:
     return Response(html, status=404, content_type="text/html; charset=utf-8")
 
 
+def wants_json() -> bool:
+    """Whether the client prefers a page's JSON twin to its HTML (``?format=json`` or Accept)."""
+    if request.args.get("format", "").lower() == "json":
+        return True
+    offers = [HTML_MEDIA_TYPES[0], JSON]
+    return preferred(request.headers.get("Accept"), offers) == JSON
+
+
 def json_response(data: Any, status: int = 200) -> Response:
     """A JSON answer (the machine twin of an overview page)."""
     return Response(
         json.dumps(data, ensure_ascii=False, indent=1),
         status=status,
-        content_type="application/json",
+        content_type=JSON,
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scidip_graph.namespaces import ID
+from scidip_graph.rdf.formats import formats_for, get_format
 from scidip_graph.settings import Settings
 from scidip_graph.version import __version__
 
@@ -76,21 +78,7 @@ _RESULTS = {
                 '"true; max-rows=N" or "true; max-bytes=N".',
             },
         },
-        "content": {
-            m: {}
-            for m in (
-                "application/sparql-results+json",
-                "application/sparql-results+xml",
-                "text/csv",
-                "text/tab-separated-values",
-                "text/turtle",
-                "application/ld+json",
-                "application/n-triples",
-                "application/rdf+xml",
-                "application/trig",
-                "application/n-quads",
-            )
-        },
+        "content": {f.media_type: {} for f in (*formats_for("results"), *formats_for("graph"))},
     },
     "304": {"description": "Not modified (If-None-Match)."},
 }
@@ -127,7 +115,9 @@ def _sparql_path(summary: str) -> dict[str, Any]:
     }
 
 
-_RDF_TYPES = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
+_RDF_TYPES = tuple(f.media_type for f in formats_for("graph"))
+_SUFFIXES = ", ".join(f.extension for f in formats_for("graph"))
+_JSONLD = get_format("jsonld").media_type
 
 
 def _page(
@@ -171,8 +161,7 @@ def _linked_data_paths() -> dict[str, Any]:
             errors=(404,),
         ),
         "/id/{path}": _page(
-            "A resource of https://w3id.org/scidip/id/: HTML, or RDF by Accept or suffix "
-            "(.ttl, .jsonld, .nt, .rdf, .trig, .nq), with its sources",
+            f"A resource of {ID}: HTML, or RDF by Accept or suffix ({_SUFFIXES}), with its sources",
             rdf=True,
             params=[_path_param("path", "the part after /id/")],
             errors=(404, 406),
@@ -184,7 +173,7 @@ def _linked_data_paths() -> dict[str, Any]:
             errors=(406,),
         ),
         "/ontology.{ext}": _page(
-            "The ontology as a file (ttl, jsonld, nt, rdf)",
+            f"The ontology as a file ({_SUFFIXES}, .html)",
             rdf=True,
             params=[_path_param("ext", "file extension")],
             errors=(404,),
@@ -193,7 +182,7 @@ def _linked_data_paths() -> dict[str, Any]:
             "VoID and DCAT description of the dataset, with statistics", rdf=True, errors=(406,)
         ),
         "/void.{suffix}": _page(
-            "The dataset description as a file (ttl, jsonld, nt, rdf)",
+            f"The dataset description as a file ({_SUFFIXES})",
             rdf=True,
             params=[_path_param("suffix", "file extension")],
             errors=(404,),
@@ -201,7 +190,7 @@ def _linked_data_paths() -> dict[str, Any]:
         "/context.jsonld": {
             "get": {
                 "summary": "The JSON-LD context of every JSON-LD answer",
-                "responses": {"200": {"description": "OK", "content": {"application/ld+json": {}}}},
+                "responses": {"200": {"description": "OK", "content": {_JSONLD: {}}}},
             }
         },
         "/download/": _page("The dumps, the ontology and the shapes, with checksums"),

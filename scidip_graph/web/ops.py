@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from typing import Any
@@ -12,11 +11,11 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from scidip_graph.sparql import egress
 from scidip_graph.version import __version__
+from scidip_graph.web.http import READ_METHODS, cors_headers, record
 from scidip_graph.web.links import link, public_url
 from scidip_graph.web.openapi import openapi
 
 bp = Blueprint("ops", __name__)
-access_log = logging.getLogger("scidip_graph.access")
 
 
 @bp.before_app_request
@@ -25,7 +24,7 @@ def _start_timer() -> None:
 
 
 def after_request(response: Response) -> Response:
-    """Metrics, access log and CORS for the Flask routes (the fast path does its own)."""
+    """Metrics, access log, CORS and page ETags for the Flask routes (:mod:`.http` for both)."""
     ext = current_app.extensions["scidip"]
     location = urlsplit(response.headers.get("Location", ""))
     if location.netloc and location.netloc.lower() == request.host.lower():
@@ -36,17 +35,12 @@ def after_request(response: Response) -> Response:
         response = Response(
             status=response.status_code, headers={"Location": link(ext["settings"], target)}
         )
-    seconds = time.perf_counter() - g.get("started", time.perf_counter())
     route = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
-    ext["metrics"].observe(route, response.status_code, seconds)
-    access_log.info(
-        "%s %s %d %.1fms", request.method, request.path, response.status_code, seconds * 1000
-    )
-    cors = ext["settings"].cors_origin
-    if cors and request.method in ("GET", "HEAD"):
-        response.headers.setdefault("Access-Control-Allow-Origin", cors)
+    if request.method in READ_METHODS:
+        for name, value in cors_headers(ext["settings"].cors_origin):
+            response.headers.setdefault(name, value)
     if (
-        request.method in ("GET", "HEAD")
+        request.method in READ_METHODS
         and response.status_code == 200
         and not response.is_streamed
         and "ETag" not in response.headers
@@ -55,6 +49,15 @@ def after_request(response: Response) -> Response:
         # Pages are answers about the data: an ETag of their bytes lets clients revalidate.
         response.add_etag()
         response.make_conditional(request)
+    # Last, so that the log and the metrics see the status sent (a 304 of the lines above).
+    record(
+        ext["metrics"].observe,
+        method=request.method,
+        path=request.path,
+        route=route,
+        status=response.status_code,
+        seconds=time.perf_counter() - g.get("started", time.perf_counter()),
+    )
     return response
 
 
@@ -76,6 +79,7 @@ def health() -> Any:
                 "quads": quads,
                 "named_graphs": len(store.graph_names()),
                 "data_version": store.version,
+                "supports": {"update": store.supports_update, "dataset": store.supports_dataset},
                 "seconds": round(time.perf_counter() - started, 6),
             },
             "worker": os.getpid(),

@@ -13,11 +13,10 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
+from flask.blueprints import BlueprintSetupState
 
 from scidip_graph.errors import NotFoundError
-from scidip_graph.namespaces import compact_iri
+from scidip_graph.namespaces import ID, RDF, compact
 from scidip_graph.pages.catalogue import (
     SCHEME,
     categories,
@@ -28,41 +27,60 @@ from scidip_graph.pages.catalogue import (
     search,
 )
 from scidip_graph.pages.ontology_docs import ONTOLOGY_FILE, live_examples, ontology_doc
-from scidip_graph.pages.presentation import term_label
+from scidip_graph.pages.presentation import local_path, term_label
 from scidip_graph.pages.void import citation as void_citation
 from scidip_graph.rdf.formats import Format
+from scidip_graph.rdf.negotiation import negotiate
 from scidip_graph.version import __version__
-from scidip_graph.web.linkeddata import choose, json_response, serialize
+from scidip_graph.web.linkeddata import (
+    SUFFIXES,
+    alternate_links,
+    choose,
+    json_response,
+    serialize,
+    wants_json,
+)
 
 bp = Blueprint("site", __name__)
+
+
+@bp.record_once
+def _template_terms(state: BlueprintSetupState) -> None:
+    """IRIs the templates compare with, as Jinja globals (macros see globals, not the context)."""
+    state.app.jinja_env.globals.update(RDF_TYPE=str(RDF.type), ID_BASE=str(ID))
+
+
+@bp.app_template_global()
+def page_path(iri: str) -> str:
+    """Where a link to an IRI goes: the local page of a resource or of an ontology term, else
+    the IRI itself.
+
+    >>> page_path("https://w3id.org/scidip/id/country/CH"), page_path("https://ror.org/x")
+    ('/id/country/CH', 'https://ror.org/x')
+    """
+    return local_path(iri) or iri
 
 
 def _store() -> Any:
     return current_app.extensions["scidip"]["store"]
 
 
-def wants_json() -> bool:
-    """Whether the client prefers JSON to HTML (``?format=json`` or its Accept header)."""
-    if request.args.get("format", "").lower() == "json":
-        return True
-    accept = parse_accept_header(request.headers.get("Accept") or "*/*", MIMEAccept)
-    return accept.best_match(["text/html", "application/json"]) == "application/json"
-
-
 @bp.get("/")
 def home() -> Response:
     """What the graph is, live counts, the three categories with their examples, search."""
     store = _store()
+    void = negotiate("graph", None)  # what /void answers without Accept
     html = render_template(
         "home.html",
+        void_media_type=void.media_type,
         counts=group_counts(store),
         categories=categories(store),
-        scheme_path="/id/" + SCHEME.split("/id/", 1)[1],
+        scheme_path=local_path(SCHEME),
         citation=citation(store),
         version=__version__,
     )
     response = Response(html, content_type="text/html; charset=utf-8")
-    response.headers["Link"] = '</void>; rel="describedby"; type="text/turtle"'
+    response.headers["Link"] = f'</void>; rel="describedby"; type="{void.media_type}"'
     return response
 
 
@@ -101,9 +119,7 @@ def browse_class(name: str) -> Response:
     if wants_json():
         return json_response({"class": iri, "instances": [asdict(h) for h in hits]})
     label = term_label(iri or name)
-    html = render_template(
-        "class.html", name=compact_iri(iri or name), iri=iri, label=label, hits=hits
-    )
+    html = render_template("class.html", name=compact(iri or name), iri=iri, label=label, hits=hits)
     return Response(html, content_type="text/html; charset=utf-8")
 
 
@@ -112,25 +128,16 @@ def browse_class(name: str) -> Response:
 def ontology(ext: str | None = None) -> Response:
     """The ontology, documented from ``ontology/`` (HTML), or as RDF."""
     suffix = f".{ext}" if ext else None
-    if suffix is not None and suffix not in (".ttl", ".jsonld", ".nt", ".rdf", ".html"):
+    if suffix is not None and suffix not in SUFFIXES:
         abort(404)
     fmt = choose(request.headers.get("Accept"), suffix=suffix, format=request.args.get("format"))
-    links = ", ".join(
-        f'</ontology{e}>; rel="alternate"; type="{t}"'
-        for e, t in (
-            (".ttl", "text/turtle"),
-            (".jsonld", "application/ld+json"),
-            (".nt", "application/n-triples"),
-            (".rdf", "application/rdf+xml"),
-        )
-    )
     if fmt is None:
         doc = ontology_doc()
         html = render_template("ontology.html", doc=doc, examples=live_examples(_store(), doc))
         response = Response(html, content_type="text/html; charset=utf-8")
     else:
-        response = Response(_ontology_rdf(fmt), content_type=fmt.media_type)
-    response.headers["Link"] = links
+        response = Response(_ontology_rdf(fmt), content_type=fmt.content_type)
+    response.headers["Link"] = alternate_links("/ontology")
     response.headers["Vary"] = "Accept"
     return response
 

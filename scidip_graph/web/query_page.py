@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
-bp = Blueprint("endpoint", __name__)
+from scidip_graph.namespaces import prefix_declarations, prefix_table
+
+bp = Blueprint("query_page", __name__)
 
 
 @bp.get("/sparql")
@@ -13,9 +15,8 @@ def query_page() -> str:
     """A form to write a query and choose the result format."""
     settings = current_app.extensions["scidip"]["settings"]
     example = (
-        "PREFIX schema: <http://schema.org/>\n"
-        "PREFIX sd: <https://w3id.org/scidip/ontology#>\n\n"
-        "SELECT ?example ?name WHERE {\n"
+        prefix_declarations(prefix_table("schema", "sd"), sparql=True)
+        + "\nSELECT ?example ?name WHERE {\n"
         "  ?example a sd:Example ; schema:name ?name .\n"
         "  FILTER(lang(?name) = 'en')\n"
         "}\nORDER BY ?name"

@@ -1,0 +1,170 @@
+"""The Store interface: every registered backend implements it, and SCIDIP_STORE picks one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from scidip_graph.cli import EXIT_USAGE, main
+from scidip_graph.errors import UnknownNameError, UsageError
+from scidip_graph.ingest.loading import load_sources
+from scidip_graph.settings import Settings
+from scidip_graph.store import BACKENDS, Store, open_store, serve_store
+from scidip_graph.store.base import QueryResult
+from scidip_graph.store.startup import prepare_store
+from scidip_graph.web import create_app
+from tests.conftest import SAMPLE
+
+G1 = "https://w3id.org/scidip/graph/one"
+NAME = ox.NamedNode("http://schema.org/name")
+CH = ox.NamedNode("https://w3id.org/scidip/id/country/CH")
+
+
+def served_settings(tmp_path: Path, **more: object) -> Settings:
+    source = tmp_path / "src"
+    source.mkdir(exist_ok=True)
+    shutil.copy(SAMPLE, source / SAMPLE.name)
+    return Settings(data_dir=tmp_path / "var", source_dir=source, validate=False, **more)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def backend_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def check_interface(store: Store, name: str) -> None:
+    """What every store of every backend must do, whatever it is built on."""
+    assert isinstance(store, Store) and not inspect.isabstract(type(store))
+    assert store.name == name
+    assert isinstance(store.supports_update, bool) and isinstance(store.supports_dataset, bool)
+    assert store.data_dir is None or store.data_dir.is_dir()
+    assert store.refresh() == 0  # nothing happened elsewhere
+    changed = store.last_modified()
+    assert changed is None or dt.datetime.fromisoformat(changed)
+    assert isinstance(store.version, str) and store.version
+    assert len(store) == len(list(store.quads())) == 22
+    assert store.graph_names() == sorted(store.graph_names()) and G1 in store.graph_names()
+    assert len(list(store.quads(graph=G1))) > 0
+    assert bool(store.query("ASK { ?s ?p ?o }"))
+    assert [s["n"].value for s in store.select("SELECT (1 AS ?n) {}")] == ["1"]
+    with pytest.raises(TypeError):
+        store.select("ASK {}")
+    if store.supports_dataset:
+        rows = store.select("SELECT ?s { ?s ?p ?o }", default_graph=[G1])
+        assert len(list(rows)) == len(list(store.quads(graph=G1)))
+
+
+def test_every_backend_gives_an_empty_store_that_implements_the_interface(
+    backend_name: str,
+) -> None:
+    store = open_store(backend_name)
+    assert len(store) == 0 and store.graph_names() == []
+    before = store.version
+    store.add(load_sources([SAMPLE]).quads)
+    assert store.version != before
+    check_interface(store, backend_name)
+
+
+def test_every_backend_serves_a_store_that_implements_the_interface(
+    backend_name: str, tmp_path: Path
+) -> None:
+    store = serve_store(served_settings(tmp_path, store=backend_name))
+    check_interface(store, backend_name)
+
+
+def test_the_base_class_defaults_describe_a_store_that_has_nothing_more() -> None:
+    class Minimal(Store):
+        name = "minimal"
+
+        def query(self, sparql: str, **options: object) -> QueryResult:
+            raise NotImplementedError
+
+        def add(self, quads: Iterable[ox.Quad]) -> None:
+            raise NotImplementedError
+
+        def quads(self, *, graph: str | None = None) -> list[ox.Quad]:
+            return []
+
+        def graph_names(self) -> list[str]:
+            return []
+
+        def __len__(self) -> int:
+            return 0
+
+        @property
+        def version(self) -> str:
+            return "0"
+
+    store = Minimal()
+    assert (store.supports_update, store.supports_dataset) == (False, False)
+    assert store.data_dir is None and store.refresh() == 0 and store.last_modified() is None
+
+
+def test_the_durable_store_knows_its_folder_and_its_last_change(tmp_path: Path) -> None:
+    store = prepare_store(served_settings(tmp_path))
+    assert store.data_dir == tmp_path / "var" and store.last_modified() is None
+    other = prepare_store(served_settings(tmp_path))  # another worker on the same folder
+    change = other.commit(
+        added=[ox.Quad(CH, NAME, ox.Literal("Svizra", language="rm"))], author="t"
+    )
+    assert other.head == change.id  # its own write, applied
+    assert store.last_modified() is None  # not applied here yet
+    assert store.refresh() == 1 and store.last_modified() == change.at == other.last_modified()
+
+
+def test_the_server_reads_the_dataset_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = open_store()
+    store.add(load_sources([SAMPLE]).quads)
+    monkeypatch.setattr(type(store), "supports_dataset", False)
+    client = create_app(Settings(), store=store).test_client()
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+    for args in (
+        {"query": "ASK {}", "default-graph-uri": G1},
+        {"query": f"ASK FROM <{G1}> {{}}"},
+    ):
+        r = client.get("/sparql", query_string=args)
+        assert r.status_code == 501 and r.json is not None
+        assert r.json["error"]["code"] == "not_implemented"
+
+
+# -- SCIDIP_STORE ------------------------------------------------------------------------------
+
+
+def test_an_unknown_store_is_a_usage_error_listing_the_valid_ones(tmp_path: Path) -> None:
+    settings = Settings.from_env({"SCIDIP_STORE": "nope"}, data_dir=tmp_path / "var")
+    with pytest.raises(UnknownNameError) as caught:
+        serve_store(settings)
+    assert isinstance(caught.value, UsageError)
+    valid = ", ".join(sorted(BACKENDS))
+    assert caught.value.message == f"unknown store backend 'nope'; valid names: {valid}"
+    assert "SCIDIP_STORE" in (caught.value.hint or "")
+    with pytest.raises(UnknownNameError):
+        create_app(settings)
+    assert not (tmp_path / "var").exists()  # refused before anything was opened
+
+
+@pytest.mark.parametrize("how", ["environment", "option"])
+def test_serve_with_an_unknown_store_exits_2_before_starting(
+    how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scidip_graph.server import prefork
+
+    def started(self: object) -> None:
+        raise AssertionError("the server started")
+
+    monkeypatch.setattr(prefork.ScidipServer, "run", started)
+    argv = ["serve", "--data-dir", str(tmp_path / "var")]
+    if how == "environment":
+        monkeypatch.setenv("SCIDIP_STORE", "nope")
+    else:
+        argv += ["--store", "nope"]
+    assert main(argv) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "unknown store backend 'nope'; valid names: embedded" in err
+    assert "hint: SCIDIP_STORE" in err
