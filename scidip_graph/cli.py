@@ -113,9 +113,9 @@ def cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_build_countries(args: argparse.Namespace, out: TextIO) -> int:
-    from scidip_graph.ingest import countries
+    from scidip_graph.ingest import country_shapes
 
-    countries.write_all(Path(args.output), shapes_path=Path(args.shapes_output))
+    country_shapes.write_all(Path(args.output), shapes_path=Path(args.shapes_output))
     print(f"wrote {args.output} and {args.shapes_output}", file=sys.stderr)
     return EXIT_OK
 

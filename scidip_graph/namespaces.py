@@ -106,7 +106,7 @@ SERVICE_PREFIXES = prefix_table("sds", "formats", "void", "sd")
 """The prefixes of the SPARQL service description."""
 DESCRIPTION_PREFIXES = dict(sorted({**PREFIXES, **prefix_table("spdx")}.items()))
 DESCRIPTION_PREFIXES |= prefix_table("desc")
-"""The prefixes of the dataset description (VoID and DCAT): the JSON-LD context's, and ``desc:``."""
+"""The prefixes of the dataset description (VoID, DCAT): the project's, ``spdx:``, ``desc:``."""
 COUNTRY_SHAPE_PREFIXES = prefix_table("owl", "rdfs", "schema", "sd", "sh", "iso")
 """The prefixes of the generated ``ontology/shapes-iso3166.ttl``."""
 

@@ -11,7 +11,6 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SH
 
 from scidip_graph.ingest.countries import (
     DEFAULT_DATA_PATH,
-    DEFAULT_SHAPES_PATH,
     ISO3166_GRAPH,
     LANGUAGES,
     build_countries,
@@ -19,9 +18,9 @@ from scidip_graph.ingest.countries import (
     pycountry_version,
     release_date,
     serialize_countries,
-    serialize_shapes,
     translated_names,
 )
+from scidip_graph.ingest.country_shapes import DEFAULT_SHAPES_PATH, serialize_shapes
 from scidip_graph.namespaces import SCHEMA, SD
 
 ALL_TAGS = ("en", *(tag for tag, _ in LANGUAGES))

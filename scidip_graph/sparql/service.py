@@ -24,10 +24,11 @@ from scidip_graph.rdf.negotiation import negotiate
 from scidip_graph.settings import Settings
 from scidip_graph.sparql import egress
 from scidip_graph.sparql.cache import ResultCache
+from scidip_graph.sparql.native import write_solutions_natively
 from scidip_graph.sparql.policy import Policy, QueryInfo, check, check_dataset_iris
 from scidip_graph.sparql.protocol import Operation, ProtocolRequest, parse_request
 from scidip_graph.sparql.runner import Runner
-from scidip_graph.sparql.writers import write_result, write_solutions_natively
+from scidip_graph.sparql.writers import write_result
 from scidip_graph.store import QueryResult, Store
 
 CHUNK = 64 * 1024
