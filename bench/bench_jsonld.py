@@ -14,22 +14,26 @@ UTF-8 bytes of a JSON-LD document compacted with our context (``ontology/context
   it does not write our context's short keys (``name``, ``memberOf``).
 
 A run is timed from the quads to the bytes (best of ``--repeat``, or of the runs done within
-:data:`TIME_BUDGET`). Correctness is a round trip:
-the document is read back, by PyLD (``jsonld.to_rdf``) and by pyoxigraph's JSON-LD parser, and
-the quads it gives must be the same dataset as the quads written, compared by isomorphism
-(pyoxigraph's canonicalisation of blank nodes). Every document loader PyLD is given refuses to
+:data:`TIME_BUDGET`). Correctness is a round trip: the document is read back, by PyLD
+(``jsonld.to_rdf``) and by pyoxigraph's JSON-LD parser, and the quads it gives must be the same
+dataset as the quads written, compared by isomorphism (pyoxigraph's canonicalisation of blank
+nodes). Every document loader PyLD is given refuses to
 fetch; the context is embedded in every document, so nothing needs fetching.
 
 The data: the bundled ``data/`` (about 4k quads) and a generated graph of ``--triples``
 (``bench/generate.py``, as ``bench/run.py`` makes it). PyLD is installed for this run only, with
 pip into ``bench/data/pyld/`` (git-ignored), never into the project's environment. Results go
-to ``bench/results/jsonld-{time}.json`` and a Markdown table on standard output.
+to ``bench/results/jsonld-{time}.json``; the section "JSON-LD writers" of BENCHMARKS.md (kept in
+``bench/jsonld.md``, which ``bench/run.py`` appends when it rewrites BENCHMARKS.md) is rewritten
+with the table and the decision it makes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import subprocess
 import sys
 import time
@@ -47,6 +51,9 @@ from scidip_graph.rdf.jsonld import CONTEXT_PATH, jsonld_bytes
 BENCH = Path(__file__).resolve().parent
 PYLD_DIR = BENCH / "data" / "pyld"
 RESULTS = BENCH / "results"
+REPORT = BENCH.parent / "BENCHMARKS.md"
+SECTION = BENCH / "jsonld.md"
+HEADING = "## JSON-LD writers"
 TIME_BUDGET = 60.0
 """Seconds after which a writer is not run again (PyLD takes minutes at 100k triples)."""
 CONTEXT: dict[str, Any] = json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
@@ -204,7 +211,7 @@ def measure(jsonld: Any, label: str, quads: list[ox.Quad], *, repeat: int) -> li
         found.append(
             Measurement(
                 label,
-                len(quads),
+                len(expected),  # distinct quads (a source may state one twice)
                 writer.name,
                 min(times),
                 len(times),
@@ -240,24 +247,122 @@ def table(results: list[Measurement]) -> str:
     return "\n".join(lines)
 
 
+def _span(ratios: list[float]) -> str:
+    low, high = min(ratios), max(ratios)
+    return f"{low:.0f}x" if round(low) == round(high) else f"{low:.0f}-{high:.0f}x"
+
+
+def verdict(results: list[Measurement]) -> list[str]:
+    """The decision the numbers make: keep ours only if it is faster or more correct than each
+    library, on every data set."""
+    by = {(m.data, m.writer): m for m in results}
+    datas = list(dict.fromkeys(m.data for m in results))
+
+    def exact(m: Measurement) -> bool:
+        return m.read_by_pyld.same and m.read_by_pyoxigraph.same
+
+    ours_exact = all(exact(by[d, "ours"]) for d in datas)
+    lines, keep = [], ours_exact
+    for name in ("PyLD", "rdflib", "pyoxigraph"):
+        ratios = [by[d, name].seconds / by[d, "ours"].seconds for d in datas]
+        correct = all(exact(by[d, name]) for d in datas)
+        speed = (
+            f"{_span(ratios)} slower than ours"
+            if min(ratios) >= 1
+            else f"{_span([1 / r for r in ratios])} faster than ours"
+        )
+        reading = "reads back exact" if correct else "**does not read back exact**"
+        note = f" ({by[datas[0], name].note})" if by[datas[0], name].note else ""
+        lines.append(f"- {name}{note}: {reading}, {speed}.")
+        if name != "pyoxigraph" and correct and (min(ratios) < 1 or not ours_exact):
+            keep = False  # a library that does the same job as well, and no slower
+    decision = (
+        "keep ours: it reads back exact on every data set, and each library that writes our "
+        "context's terms is slower or loses data"
+        if keep
+        else "the measurement no longer supports our own writer: use the library that is "
+        "exact and faster (see scidip_graph/rdf/jsonld.py)"
+    )
+    return [*lines, "", f"**Decision: {decision}.**"]
+
+
+def report_section(results: list[Measurement], *, when: str, command: str) -> str:
+    """The JSON-LD section of BENCHMARKS.md."""
+    from importlib.metadata import version
+
+    packages = ", ".join(
+        f"{name} {version(name)}" for name in ("scidip-graph", "pyoxigraph", "rdflib", "pyld")
+    )
+    return "\n".join(
+        [
+            HEADING,
+            "",
+            f"Written by `bench/bench_jsonld.py` on {when} ({os.cpu_count()} cores, Python "
+            f"{platform.python_version()}; {packages}). Rerun: `{command}`. Each writer goes "
+            "from the store's quads to the bytes of a JSON-LD document with our context "
+            "(`ontology/context.jsonld`); the document is read back by PyLD and by pyoxigraph "
+            "and compared with the quads written, by isomorphism. Seconds are the best of the "
+            "runs in brackets (PyLD is run once when a run takes more than a minute).",
+            "",
+            table(results),
+            "",
+            *verdict(results),
+            "",
+        ]
+    )
+
+
+def write_section(section: str) -> None:
+    """Keep the section in bench/jsonld.md (``bench/run.py`` appends it when it rewrites
+    BENCHMARKS.md) and put it in BENCHMARKS.md now, in place of the previous one."""
+    SECTION.write_text(section, encoding="utf-8")
+    report = REPORT.read_text(encoding="utf-8")
+    start = report.find(HEADING)
+    if start < 0:
+        report = report.rstrip("\n") + "\n\n" + section
+    else:
+        end = report.find("\n## ", start + len(HEADING))
+        report = report[:start] + section + (report[end + 1 :] if end >= 0 else "")
+    REPORT.write_text(report, encoding="utf-8")
+
+
+def load_results(path: Path) -> list[Measurement]:
+    measurements = []
+    for row in json.loads(path.read_text()):
+        for reader in ("read_by_pyld", "read_by_pyoxigraph"):
+            row[reader] = RoundTrip(**{**row[reader], "examples": tuple(row[reader]["examples"])})
+        measurements.append(Measurement(**row))
+    return measurements
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--triples", type=int, default=100_000, help="generated graph size")
     parser.add_argument("--repeat", type=int, default=3, help="runs per writer (best counts)")
+    parser.add_argument(
+        "--from-results", type=Path, help="write the report from this results file, run nothing"
+    )
     args = parser.parse_args(argv)
     jsonld = ensure_pyld()
-    results = measure(jsonld, "bundled", load_sources().quads, repeat=args.repeat)
-    results += measure(jsonld, "generated", generated_quads(args.triples), repeat=args.repeat)
-    RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    out = RESULTS / f"jsonld-{stamp}.json"
-    out.write_text(json.dumps([asdict(m) for m in results], indent=2) + "\n")
-    print(table(results))
+    if args.from_results:
+        results = load_results(args.from_results)
+        when = datetime.strptime(args.from_results.stem, "jsonld-%Y%m%d-%H%M%S")
+    else:
+        results = measure(jsonld, "bundled", load_sources().quads, repeat=args.repeat)
+        results += measure(jsonld, "generated", generated_quads(args.triples), repeat=args.repeat)
+        when = datetime.now(UTC)
+        RESULTS.mkdir(exist_ok=True)
+        out = RESULTS / f"jsonld-{when:%Y%m%d-%H%M%S}.json"
+        out.write_text(json.dumps([asdict(m) for m in results], indent=2) + "\n")
+        print(f"raw results: {out.relative_to(BENCH.parent)}", file=sys.stderr)
     for m in results:
         for reader, trip in (("PyLD", m.read_by_pyld), ("pyoxigraph", m.read_by_pyoxigraph)):
             for example in trip.examples:
-                print(f"{m.data} {m.writer}, read by {reader}: {example}")
-    print(f"\nRaw results: {out.relative_to(BENCH.parent)}")
+                print(f"{m.data} {m.writer}, read by {reader}: {example}", file=sys.stderr)
+    command = f"python bench/bench_jsonld.py --triples {args.triples} --repeat {args.repeat}"
+    section = report_section(results, when=f"{when:%Y-%m-%d %H:%M} UTC", command=command)
+    write_section(section)
+    print(section)
     return 0
 
 

@@ -42,6 +42,7 @@ RESULTS = BENCH / "results"
 REF_VENV = BENCH / ".venv-ref"
 REPORT = ROOT / "BENCHMARKS.md"
 ANALYSIS = ROOT / "bench" / "analysis.md"
+JSONLD_SECTION = BENCH / "jsonld.md"  # written by bench_jsonld.py
 HOST = "127.0.0.1"
 REF_PACKAGES = ("oxigraph", "rdflib-endpoint[cli]")
 OURS_COMMAND = (
@@ -806,8 +807,9 @@ def write_report(runs: list[dict[str, Any]]) -> None:
     ]
     for run in runs:
         lines += size_section(run)
-    if ANALYSIS.exists():  # the hand-written reading of the numbers
-        lines += ["", ANALYSIS.read_text(encoding="utf-8").rstrip()]
+    for extra in (ANALYSIS, JSONLD_SECTION):  # the reading by hand; the JSON-LD writers
+        if extra.exists():
+            lines += ["", extra.read_text(encoding="utf-8").rstrip()]
     REPORT.write_text("\n".join(lines) + "\n")
 
 

@@ -19,9 +19,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from scidip_graph.errors import SparqlSyntaxError
 from scidip_graph.ingest.loading import LoadedSources, load_sources
 from scidip_graph.namespaces import RDF, XSD
 from scidip_graph.sparql.analysis import analyse
+from scidip_graph.sparql.syntax import explain_syntax_error
 from scidip_graph.store import QueryResult, Store, open_store
 
 _INTEGERS = frozenset(
@@ -117,7 +119,10 @@ class KnowledgeGraph:
             SparqlSyntaxError: with the endpoint's message for the same query.
         """
         analyse(sparql)  # the endpoint's lexer first, as /sparql reads a query
-        return self.store.query(sparql, **options)
+        try:
+            return self.store.query(sparql, **options)
+        except SparqlSyntaxError as err:  # pointed at its cause, as /sparql does
+            raise explain_syntax_error(err, sparql, base=options.get("base_iri")) from None
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
         """Run a SELECT query; one dict per row, from variable name to a typed Python value.

@@ -144,6 +144,34 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_token(args: argparse.Namespace, out: TextIO) -> int:
+    from scidip_graph.settings import Settings
+    from scidip_graph.sparql import tokens_file as tf
+
+    name = args.file or Settings.from_env().tokens_file
+    if not name:
+        raise UsageError("which tokens file? Set SCIDIP_TOKENS_FILE, or give --file PATH")
+    path = Path(name)
+    if args.action == "add":
+        token = tf.add_token(path, args.name, args.graph)
+        out.write(token + "\n")  # stdout holds the token alone: TOKEN=$(scidip-graph token add ...)
+        graphs = tf.graph_list(tf.graph_iri(g) for g in args.graph)
+        print(
+            f"curator {args.name} may write {graphs}. The token above is shown this once and "
+            f"kept nowhere ({path} has its SHA-256): give it to {args.name} by a private channel.",
+            file=sys.stderr,
+        )
+    elif args.action == "list":
+        entries = tf.read_tokens_file(path)
+        width = max((len(e.curator) for e in entries), default=0)
+        for entry in entries:
+            out.write(f"{entry.curator:<{width}}  {tf.graph_list(entry.graphs)}\n")
+    else:
+        tf.remove_token(path, args.name)
+        print(f"removed curator {args.name}'s token from {path}", file=sys.stderr)
+    return EXIT_OK
+
+
 def countries_data() -> Path:
     from scidip_graph.resources import DATA_DIR
 
@@ -247,6 +275,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", default=str(countries_data()), help="data file to write")
     p.add_argument("--shapes-output", default=str(countries_shapes()), help="shapes file to write")
+
+    p = command("token", cmd_token, "Make, list and remove curators' write tokens.", data=False)
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="make a curator's token and print it, this once")
+    add.add_argument("name", metavar="NAME", help="the curator, as the change log names them")
+    add.add_argument(
+        "--graph",
+        nargs="+",
+        action="extend",
+        required=True,
+        metavar="IRI",
+        help="graphs the token may write: IRIs, graph:NAME, default (the default graph), "
+        "* (every graph)",
+    )
+    listing = actions.add_parser("list", help="curators and their graphs, never a token")
+    remove = actions.add_parser("remove", help="delete a curator's token")
+    remove.add_argument("name", metavar="NAME", help="the curator")
+    for action in (add, listing, remove):
+        action.add_argument("--file", help="the tokens file (default: SCIDIP_TOKENS_FILE)")
     return parser
 
 

@@ -111,7 +111,7 @@ class SparqlSyntaxError(ScidipError):
 
 
 class PolicyError(ScidipError):
-    """A request the server's policy refuses (SERVICE, LOAD, FROM of outside IRIs, limits)."""
+    """A request the server's policy refuses (SERVICE, LOAD from outside, limits)."""
 
     status = 403
     code = "forbidden"
@@ -270,10 +270,29 @@ class MethodNotAllowedError(ScidipError):
 
 
 class UnauthorizedError(ScidipError):
-    """A write without a valid token: writes are closed unless a token is configured and sent."""
+    """A write refused whoever asks: the server is read-only, the token is not one of its
+    tokens, or the graph is outside the token's graphs (403)."""
 
     status = 403
     code = "forbidden"
+
+
+class UnauthenticatedError(ScidipError):
+    """A write without a bearer token (no ``Authorization`` header, or another scheme): 401,
+    answered with the ``WWW-Authenticate`` challenge below. HTTP calls 401 "Unauthorized";
+    a token that is sent but refused is an :class:`UnauthorizedError` (403)."""
+
+    status = 401
+    code = "unauthenticated"
+    challenge = 'Bearer realm="scidip-graph"'
+
+
+class UnavailableError(ScidipError):
+    """Something the server needs is unreadable (its tokens file after a bad edit): 503, the
+    cause in the server's log, not in the answer."""
+
+    status = 503
+    code = "unavailable"
 
 
 class RequestTimeoutError(ScidipError):

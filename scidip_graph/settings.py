@@ -35,8 +35,10 @@ class Settings:
     public_url: str = setting(
         "",
         "Public base URL of the server, e.g. https://scidip.example.org; absolute links in "
-        "answers are built from it. Empty: links are relative where the format allows, and the "
-        "service description names the endpoint relative to the request's own URL.",
+        "answers are built from it, and relative IRIs in queries resolve against its /sparql. "
+        "Empty: links are relative where the format allows, the service description names the "
+        "endpoint relative to the request's own URL, and relative IRIs resolve against "
+        "http://HOST:PORT/sparql (SCIDIP_HOST, SCIDIP_PORT).",
     )
     workers: int = setting(
         max(2, os.cpu_count() or 1),
@@ -103,11 +105,19 @@ class Settings:
     )
     graph_allowlist: frozenset[str] = setting(
         frozenset(),
-        "Outside IRIs allowed in FROM, FROM NAMED, USING and LOAD, space-separated (prefixes as "
-        "above). Empty: only the dataset's own graphs.",
+        "IRIs LOAD may read, space-separated (prefixes as above). Empty: LOAD reads nothing. "
+        "FROM, FROM NAMED, USING, WITH and the dataset parameters need no entry: they never "
+        "fetch, and an IRI that is no graph of the dataset is an empty graph.",
     )
     write_token: str = setting(
-        "", "Bearer token that allows writes. Empty: the server is read-only."
+        "",
+        "Bearer token that allows writes to every graph, as the curator admin. Empty, and no "
+        "SCIDIP_TOKENS_FILE: the server is read-only.",
+    )
+    tokens_file: str = setting(
+        "",
+        "TOML file of the curators' bearer tokens (as SHA-256 hashes) and the graphs each may "
+        "write; scidip-graph token add makes one. Read at start and again whenever it changes.",
     )
     heavy_after: float = setting(
         1.0, "Seconds after which a running query counts as heavy (and runs at low priority)."

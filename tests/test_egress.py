@@ -14,6 +14,7 @@ import textwrap
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 from scidip_graph.errors import PolicyError, ScidipError
 from scidip_graph.sparql import egress
 from scidip_graph.sparql.policy import Policy, check
+from tests.apps import sample_client
 
 
 class Canary:
@@ -181,3 +183,59 @@ def test_landlock_stops_the_engine_with_no_policy_at_all(canary: Canary) -> None
     assert done.returncode == 0, done.stderr
     assert "refused:" in done.stdout
     assert len(canary.hits) == before  # the engine tried, the kernel said no
+
+
+# FROM, FROM NAMED, USING, USING NAMED, WITH and the protocol's dataset parameters pass the
+# policy with any IRI, because the engine never fetches them: this process has no Landlock
+# barrier, so the canary would see any request.
+DATASET_QUERIES = [
+    "SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
+    "SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    "ASK FROM <{url}> FROM NAMED <{url}> {{ GRAPH <{url}> {{ ?s ?p ?o }} }}",
+    "CONSTRUCT {{ ?s ?p ?o }} FROM <{url}> WHERE {{ ?s ?p ?o }}",
+    "DESCRIBE <{url}> FROM <{url}>",
+]
+DATASET_UPDATES = [
+    "INSERT {{ <x:s> <x:p> ?o }} USING <{url}> WHERE {{ ?s ?p ?o }}",
+    "INSERT {{ <x:s> <x:p> ?g }} USING NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    "WITH <{url}> DELETE {{ ?s ?p ?o }} INSERT {{ <x:s> <x:p> 1 }} WHERE {{ ?s ?p ?o }}",
+    "DELETE {{ ?s ?p ?o }} USING <{url}> USING NAMED <{url}> WHERE {{ ?s ?p ?o }}",
+]
+
+
+def test_the_engine_never_fetches_dataset_graphs(canary: Canary, tmp_path: Path) -> None:
+    assert not egress.barrier_active()
+    secret = tmp_path / "secret.ttl"
+    secret.write_text('<x:secret> <x:p> "do not read me" .\n')
+    store = ox.Store()
+    before = len(canary.hits)
+    for url in (canary.url, secret.as_uri()):
+        for query in DATASET_QUERIES:
+            text = query.format(url=url)
+            check(text, Policy())  # accepted
+            result = store.query(text)
+            assert not isinstance(result, ox.QueryBoolean) or not result
+            if not isinstance(result, ox.QueryBoolean):
+                assert list(result) == []  # type: ignore[arg-type]
+        named = ox.NamedNode(url)
+        result = store.query("SELECT * { ?s ?p ?o }", default_graph=[named], named_graphs=[named])
+        assert list(result) == []  # type: ignore[arg-type]
+        for update in DATASET_UPDATES:
+            text = update.format(url=url)
+            check(text, Policy(allow_updates=True))  # accepted
+            store.update(text)
+    assert len(store) == 0  # every graph named was empty, so nothing was inserted
+    assert len(canary.hits) == before
+
+
+def test_the_endpoint_never_fetches_dataset_graphs(canary: Canary) -> None:
+    client = sample_client()
+    before = len(canary.hits)
+    for query in DATASET_QUERIES[:2]:
+        r = client.get("/sparql", query_string={"query": query.format(url=canary.url)})
+        assert r.status_code == 200 and r.json["results"]["bindings"] == []
+    for parameter in ("default-graph-uri", "named-graph-uri"):
+        q = "SELECT * { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+        r = client.get("/sparql", query_string={"query": q, parameter: canary.url})
+        assert r.status_code == 200 and r.json["results"]["bindings"] == []
+    assert len(canary.hits) == before

@@ -25,7 +25,13 @@ CASES = [
     ("post", "/sparql", {"data": "#" * 3000, "content_type": "application/sparql-query"}, 413),
     ("post", "/sparql", {"data": "ASK {}", "content_type": "text/plain"}, 415),
     ("get", "/sparql", {"query_string": {"query": "SELECT * { SERVICE <http://x/> {} }"}}, 403),
-    ("post", "/sparql", {"data": {"update": "CLEAR ALL"}}, 403),
+    ("post", "/sparql", {"data": {"update": "CLEAR ALL"}}, 401),
+    (
+        "post",
+        "/sparql",
+        {"data": {"update": "CLEAR ALL"}, "headers": {"Authorization": "Bearer wrong"}},
+        403,
+    ),
     (
         "post",
         "/sparql",

@@ -14,6 +14,7 @@ from scidip_graph.errors import (
     PolicyError,
     SparqlSyntaxError,
     UnauthorizedError,
+    UsageError,
 )
 from scidip_graph.sparql.policy import (
     IriRef,
@@ -156,7 +157,8 @@ def test_service_ref_records_silent_variable_and_position() -> None:
     )
 
 
-# Graphs named in FROM, FROM NAMED, USING, USING NAMED, WITH and LOAD.
+# Graphs named in FROM, FROM NAMED, USING, USING NAMED and WITH are never fetched: any IRI
+# passes (one that is no graph of the dataset is an empty graph); LOAD reads, so it is refused.
 @pytest.mark.parametrize(
     ("text", "clause", "iri"),
     [
@@ -170,39 +172,57 @@ def test_service_ref_records_silent_variable_and_position() -> None:
          "USING NAMED", "http://evil.example/g"),
         ("WITH <http://evil.example/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH",
          "http://evil.example/g"),
-        ("LOAD <file:///etc/passwd>", "LOAD", "file:///etc/passwd"),
-        ("load silent <http://evil.example/data.ttl> into graph <urn:g>", "LOAD",
-         "http://evil.example/data.ttl"),
     ],
 )  # fmt: skip
-def test_outside_graphs_are_refused(text: str, clause: str, iri: str) -> None:
+def test_outside_graphs_pass_in_the_dataset_clauses(text: str, clause: str, iri: str) -> None:
+    info = check(text, WRITABLE)
+    found = {
+        "FROM": info.from_graphs,
+        "FROM NAMED": info.from_named_graphs,
+        "USING": info.using_graphs,
+        "USING NAMED": info.using_named_graphs,
+        "WITH": info.with_graphs,
+    }[clause]
+    assert [ref.iri for ref in found] == [iri]
+
+
+@pytest.mark.parametrize(
+    ("text", "iri"),
+    [
+        ("LOAD <file:///etc/passwd>", "file:///etc/passwd"),
+        ("load silent <http://evil.example/data.ttl> into graph <urn:g>",
+         "http://evil.example/data.ttl"),
+        ("BASE <file:///etc/> LOAD <passwd>", "file:///etc/passwd"),
+        ("LOAD <passwd>", "file:///etc/passwd"),  # relative to the base the engine is given
+    ],
+)  # fmt: skip
+def test_load_from_outside_is_refused(text: str, iri: str) -> None:
     with pytest.raises(PolicyError) as caught:
-        check(text, WRITABLE, dataset_graphs={OWN})
-    assert caught.value.detail["clause"] == clause
+        check(text, WRITABLE, base="file:///etc/sparql")
+    assert caught.value.detail["clause"] == "LOAD"
     assert caught.value.detail["iri"] == iri
     assert caught.value.detail["setting"] == "SCIDIP_GRAPH_ALLOWLIST"
-    assert f"{clause} <{iri}> at line 1, column " in caught.value.message
+    assert f"LOAD <{iri}> at line 1, column " in caught.value.message
     assert caught.value.hint and "SCIDIP_GRAPH_ALLOWLIST" in caught.value.hint
 
 
-def test_the_datasets_own_graphs_pass_in_from_using_and_with() -> None:
-    info = check(
-        f"SELECT * FROM <{OWN}> FROM NAMED <{OWN}> {{ ?s ?p ?o }}", CLOSED, dataset_graphs={OWN}
-    )
+def test_the_dataset_clauses_are_reported_where_written() -> None:
+    info = check(f"SELECT * FROM <{OWN}> FROM NAMED <{OWN}> {{ ?s ?p ?o }}", CLOSED)
     assert info.from_graphs == (IriRef(OWN, 1, 15),)
     assert info.from_named_graphs == (IriRef(OWN, 1, 63),)
     update = f"WITH <{OWN}> DELETE {{ ?s ?p ?o }} USING <{OWN}> WHERE {{ ?s ?p ?o }}"
-    assert check(update, WRITABLE, dataset_graphs={OWN}).with_graphs[0].iri == OWN
+    assert check(update, WRITABLE).with_graphs[0].iri == OWN
 
 
-def test_allowlisted_graphs_pass_in_from_and_load() -> None:
+def test_the_graph_allowlist_opens_load_only_to_its_entries() -> None:
     allow = Policy(allow_updates=True, graph_allowlist=frozenset({"https://data.example/"}))
-    check("ASK FROM <https://data.example/g1> {}", allow)
     check("LOAD <https://data.example/dump.ttl> INTO GRAPH <urn:x>", allow)
     with pytest.raises(PolicyError):
         check("LOAD <https://data.example.evil/dump.ttl>", allow)
-    with pytest.raises(PolicyError):  # own graphs may be queried, not LOADed from outside
-        check(f"LOAD <{OWN}>", allow, dataset_graphs={OWN})
+    with pytest.raises(PolicyError):
+        check("LOAD <https://data.example/../dump.ttl>", allow)
+    with pytest.raises(PolicyError):  # the dataset's own graphs may be queried, not LOADed
+        check(f"LOAD <{OWN}>", allow)
 
 
 # Updates: every kind, refused without a token, recognised with one.
@@ -230,11 +250,11 @@ def test_allowlisted_graphs_pass_in_from_and_load() -> None:
 )  # fmt: skip
 def test_updates_need_a_token(update: str, operations: tuple[str, ...]) -> None:
     with pytest.raises(UnauthorizedError) as caught:
-        check(update, CLOSED, dataset_graphs={OWN})
+        check(update, CLOSED)
     assert caught.value.status == 403
     assert "write token" in caught.value.message
     assert caught.value.hint and "SCIDIP_WRITE_TOKEN" in caught.value.hint
-    info = check(update, WRITABLE, dataset_graphs={OWN})
+    info = check(update, WRITABLE)
     assert (info.kind, info.form, info.update_operations) == ("update", None, operations)
 
 
@@ -337,19 +357,15 @@ def test_huge_query_is_refused_without_lexing(monkeypatch: pytest.MonkeyPatch) -
     assert "SCIDIP_MAX_QUERY_LENGTH" in (caught.value.hint or "")
 
 
-def test_dataset_parameters() -> None:
-    check_dataset_iris([OWN], CLOSED, dataset_graphs={OWN}, parameter="default-graph-uri")
-    allow = Policy(graph_allowlist=frozenset({"https://data.example/"}))
-    check_dataset_iris(["https://data.example/g"], allow, dataset_graphs=(), parameter="x")
-    with pytest.raises(PolicyError) as caught:
-        check_dataset_iris(
-            [OWN, "file:///etc/passwd"], CLOSED, dataset_graphs={OWN}, parameter="named-graph-uri"
-        )
-    assert caught.value.detail == {
-        "parameter": "named-graph-uri",
-        "iri": "file:///etc/passwd",
-        "setting": "SCIDIP_GRAPH_ALLOWLIST",
-    }
+def test_dataset_parameters_take_any_absolute_iri() -> None:
+    for iri in (OWN, "https://data.example/g", "file:///etc/passwd", "urn:x"):
+        check_dataset_iris([iri], parameter="default-graph-uri")
+    for bad in ("", "g", "../g", "http://a b/", "http://x:port/"):
+        with pytest.raises(UsageError) as caught:
+            check_dataset_iris([OWN, bad], parameter="named-graph-uri")
+        assert caught.value.status == 400
+        assert caught.value.detail == {"parameter": "named-graph-uri", "iri": bad}
+        assert f"named-graph-uri={bad!r} is not an absolute IRI" in caught.value.message
 
 
 def test_error_body_shape() -> None:

@@ -26,6 +26,8 @@ import pytest
 
 from tests.live import LiveServer
 
+pytestmark = pytest.mark.wheel
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CERN_NAME = (
     "SELECT ?name WHERE "

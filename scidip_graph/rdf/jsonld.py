@@ -17,6 +17,28 @@ that have them.
 Nothing here fetches anything: the context is a file of this repository, embedded in the
 document unless a URL is given.
 
+Why a writer of our own, against DESIGN's preference for a library: measured, it is the only
+one both exact and fast with our context. ``bench/bench_jsonld.py`` times each writer from the
+store's quads to the bytes of a document with ``ontology/context.jsonld``, and reads every
+document back with PyLD and with pyoxigraph (2026-11-30, 2 cores, best of 3 runs; the table is
+in BENCHMARKS.md):
+
+- ours: 0.032 s for the bundled data (4,155 quads), 1.15 s for 99,907 generated quads; both
+  readers give back the same dataset, by isomorphism;
+- PyLD 3.3.0 (``from_rdf``, then ``compact`` with a document loader that fetches nothing):
+  exact, but 36x slower on the bundled data (1.13 s) and 581x at 100k (668 s, one run): its
+  ``from_rdf`` grows quadratically (1.1 s at 4k quads, 6.1 s at 10k);
+- rdflib 7.6.0 (``serialize(format="json-ld", context=...)``): 4-5x slower (0.13 s, 5.9 s),
+  and wrong: with a context it drops the triples of the blank nodes a term coerced to ``@id``
+  points to (7.7% of the bundled quads, 12.6% of the generated ones), moves the default graph
+  into a blank-node graph, and rewrites ``xsd:dateTime`` values (``Z`` as ``+00:00``);
+- pyoxigraph 0.5.13's own writer, for reference: exact and 11-16x faster than ours, but it
+  takes prefixes, not terms (keys would be ``schema:name``, not ``name``): the writer to use if
+  the short keys are ever given up.
+
+Rerun: ``python bench/bench_jsonld.py --triples 100000 --repeat 3`` (about 12 minutes, most of
+it PyLD's; PyLD is installed for the run only, into ``bench/data/pyld/``).
+
 >>> import pyoxigraph as ox
 >>> cern = ox.NamedNode("https://w3id.org/scidip/id/organization/cern")
 >>> doc = jsonld_document([ox.Quad(cern, ox.NamedNode("http://schema.org/name"),

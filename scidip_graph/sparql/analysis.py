@@ -16,12 +16,12 @@ engine would see, for every text the engine accepts.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from scidip_graph.errors import SparqlSyntaxError
+from scidip_graph.sparql.iris import resolve_iri
 from scidip_graph.sparql.lexer import Token, iri_value, local_name_value, tokenize
 
 __all__ = ["IriRef", "QueryInfo", "ServiceRef", "analyse", "analyse_tokens"]
@@ -30,9 +30,6 @@ _FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 _GRAPH_MANAGEMENT = frozenset({"CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"})
 _IRI_KINDS = frozenset({"IRIREF", "PNAME_LN", "PNAME_NS"})
 _VAR_KINDS = frozenset({"VAR1", "VAR2"})
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-# RFC 3986, appendix B: scheme, authority, path, query, fragment (None when absent).
-_PARTS = re.compile(r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?", re.DOTALL)
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 _UNARY = frozenset({"!", "+", "-"})
 # Operators whose chains the engine nests: expressions and property paths ("*" and "+" are
@@ -179,12 +176,12 @@ def analyse_tokens(
         if kind != "KEYWORD":
             continue
         if text == "BASE":
-            base = _resolve(iri_value(_expect(tokens, i, "IRIREF", "BASE").text), base)
+            base = resolve_iri(iri_value(_expect(tokens, i, "IRIREF", "BASE").text), base)
             i += 1
         elif text == "PREFIX":
             name = _expect(tokens, i, "PNAME_NS", "PREFIX").text[:-1]
             target = _expect(tokens, i + 1, "IRIREF", f"PREFIX {name}:")
-            declared[name] = _resolve(iri_value(target.text), base)
+            declared[name] = resolve_iri(iri_value(target.text), base)
             i += 2
         elif text in _FORMS:
             if form is None and not operations:
@@ -316,7 +313,7 @@ def _expect(tokens: list[Token], i: int, kind: str, after: str) -> Token:
 
 def _target_iri(token: Token, declared: dict[str, str], base: str | None, clause: str) -> str:
     if token.kind == "IRIREF":
-        return _resolve(iri_value(token.text), base)
+        return resolve_iri(iri_value(token.text), base)
     if token.kind in _VAR_KINDS:
         raise SparqlSyntaxError(
             f"{clause} needs an IRI, not the variable {token.text}, at line {token.line}, "
@@ -337,61 +334,3 @@ def _expand(token: Token, declared: dict[str, str]) -> str:
             column=token.column,
         )
     return namespace + local_name_value(local)
-
-
-def _resolve(iri: str, base: str | None) -> str:
-    """Resolve a relative IRI the way RFC 3986 (5.2) and the engine do.
-
-    Not ``urllib.parse.urljoin``: it drops empty fragments and queries (``<d#>`` would become
-    ``d``), which would make a prefix differ from the engine's.
-    """
-    if base is None or _SCHEME.match(iri):
-        return iri
-    b_scheme, b_authority, b_path, b_query, _ = _parts(base)
-    _, authority, path, query, fragment = _parts(iri)
-    if authority is not None:
-        path = _remove_dot_segments(path)
-    else:
-        authority = b_authority
-        if not path:
-            path = b_path
-            if query is None:
-                query = b_query
-        else:
-            if not path.startswith("/"):
-                if b_authority is not None and not b_path:
-                    path = "/" + path
-                else:
-                    path = b_path[: b_path.rfind("/") + 1] + path
-            path = _remove_dot_segments(path)
-    result = f"{b_scheme}:" if b_scheme is not None else ""
-    if authority is not None:
-        result += f"//{authority}"
-    result += path
-    if query is not None:
-        result += f"?{query}"
-    if fragment is not None:
-        result += f"#{fragment}"
-    return result
-
-
-def _parts(iri: str) -> tuple[str | None, str | None, str, str | None, str | None]:
-    match = _PARTS.match(iri)
-    assert match is not None  # every string matches
-    scheme, authority, path, query, fragment = match.groups()
-    return scheme, authority, path or "", query, fragment
-
-
-def _remove_dot_segments(path: str) -> str:
-    output: list[str] = []
-    for segment in path.split("/"):
-        if segment == "..":
-            if len(output) > 1 or (output and output[0]):
-                output.pop()
-        elif segment != ".":
-            output.append(segment)
-    if path.startswith("/") and (not output or output[0]):
-        output.insert(0, "")
-    if path.rsplit("/", 1)[-1] in (".", ".."):
-        output.append("")
-    return "/".join(output)

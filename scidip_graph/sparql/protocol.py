@@ -23,11 +23,17 @@ from scidip_graph.errors import (
 )
 from scidip_graph.rdf.formats import get_format
 from scidip_graph.settings import env_name
+from scidip_graph.sparql.analysis import QueryInfo
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+DATASET_PARAMETERS = {
+    "query": ("default-graph-uri", "named-graph-uri"),
+    "update": ("using-graph-uri", "using-named-graph-uri"),
+}
+"""The parameters naming an operation's default graphs and named graphs, by its kind."""
 
 
 @dataclass
@@ -131,10 +137,7 @@ def _operation(
     url_args: dict[str, list[str]],
     min_timeout: float | None,
 ) -> Operation:
-    if kind == "query":
-        default, named = "default-graph-uri", "named-graph-uri"
-    else:
-        default, named = "using-graph-uri", "using-named-graph-uri"
+    default, named = DATASET_PARAMETERS[kind]
     merged = {**url_args, **params}
     timeout = None
     if "timeout" in merged:
@@ -160,6 +163,28 @@ def _operation(
         format=_format(merged),
         timeout=timeout,
     )
+
+
+def dataset(op: Operation, info: QueryInfo) -> tuple[list[str] | None, list[str] | None]:
+    """The dataset a query runs on: its default graphs and its named graphs.
+
+    The protocol's ``default-graph-uri`` and ``named-graph-uri`` define it when either is given
+    (the other is then empty), else the query's ``FROM`` and ``FROM NAMED`` (as the engine would
+    read them; the other is then empty too), else it is the whole dataset: ``(None, None)``.
+    An IRI that names no graph of the dataset is an empty graph.
+
+    >>> from scidip_graph.sparql.analysis import analyse
+    >>> dataset(Operation("query", "ASK {}", named_graphs=["http://x/g"]), analyse("ASK {}"))
+    ([], ['http://x/g'])
+    >>> text = "BASE <http://x/> ASK FROM <g> {}"
+    >>> dataset(Operation("query", text), analyse(text))
+    (['http://x/g'], [])
+    """
+    if op.default_graphs is not None or op.named_graphs is not None:
+        return op.default_graphs or [], op.named_graphs or []
+    if info.from_graphs or info.from_named_graphs:
+        return [g.iri for g in info.from_graphs], [g.iri for g in info.from_named_graphs]
+    return None, None
 
 
 def _format(params: dict[str, list[str]]) -> str | None:

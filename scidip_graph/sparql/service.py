@@ -8,7 +8,6 @@ the WSGI layer only copies it onto the wire.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -18,7 +17,12 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 from werkzeug.http import parse_etags, quote_etag
 
-from scidip_graph.errors import ScidipError, UnsupportedOperationError, engine_error
+from scidip_graph.errors import (
+    ScidipError,
+    SparqlSyntaxError,
+    UnsupportedOperationError,
+    engine_error,
+)
 from scidip_graph.rdf.formats import Format
 from scidip_graph.rdf.negotiation import negotiate
 from scidip_graph.settings import Settings
@@ -26,8 +30,16 @@ from scidip_graph.sparql import egress
 from scidip_graph.sparql.cache import ResultCache
 from scidip_graph.sparql.native import write_solutions_natively
 from scidip_graph.sparql.policy import Policy, QueryInfo, check, check_dataset_iris
-from scidip_graph.sparql.protocol import Operation, ProtocolRequest, parse_request
+from scidip_graph.sparql.protocol import (
+    DATASET_PARAMETERS,
+    Operation,
+    ProtocolRequest,
+    dataset,
+    parse_request,
+)
 from scidip_graph.sparql.runner import Runner
+from scidip_graph.sparql.syntax import explain_syntax_error
+from scidip_graph.sparql.tokens import Tokens
 from scidip_graph.sparql.writers import write_result
 from scidip_graph.store import QueryResult, Store
 
@@ -68,11 +80,13 @@ class SparqlService:
 
     Args:
         store: the store to query.
-        settings: limits, allowlists, the write token.
+        settings: limits, allowlists, the write tokens.
         runner: runs queries under the time limit (a fresh :class:`Runner` by default).
         cache: the shared result cache, if any.
         on_event: called with an event name (``timeout``, ``rejected``, ``cache_hit``,
             ``capped``) for metrics.
+        base_iri: what relative IRIs in queries resolve against (the endpoint's own IRI, as
+            the protocol allows); None: none, and a relative IRI is a syntax error.
     """
 
     def __init__(
@@ -83,8 +97,10 @@ class SparqlService:
         runner: Runner | None = None,
         cache: ResultCache | None = None,
         on_event: Callable[[str], None] | None = None,
+        base_iri: str | None = None,
     ) -> None:
         self.store = store
+        self.base_iri = base_iri
         self.settings = settings
         self.runner = runner or Runner()
         self.cache = cache
@@ -96,16 +112,7 @@ class SparqlService:
             max_depth=settings.max_depth,
             max_chain=settings.max_chain,
         )
-        self._graphs: tuple[str, frozenset[str]] = ("", frozenset())
-
-    # -- the dataset ----------------------------------------------------------------------
-
-    def dataset_graphs(self) -> frozenset[str]:
-        """The named graphs of the dataset (cached per data version)."""
-        version = self.store.version
-        if self._graphs[0] != version:
-            self._graphs = (version, frozenset(self.store.graph_names()))
-        return self._graphs[1]
+        self.tokens = Tokens.from_settings(settings)  # a broken tokens file stops the start
 
     # -- requests -------------------------------------------------------------------------
 
@@ -118,30 +125,35 @@ class SparqlService:
         )
 
     def check(self, op: Operation, *, authorization: str | None = None) -> QueryInfo:
-        """Apply the policy: writes need the token; SERVICE, LOAD, outside graphs refused.
+        """Apply the policy: writes need a token; SERVICE and outside LOAD refused.
 
         Raises:
+            UnauthenticatedError, UnauthorizedError, UnavailableError: an update without a
+                bearer token (401), with a token the server does not know (403), while the
+                tokens file cannot be read (503); see :class:`~scidip_graph.sparql.tokens.Tokens`.
             UnauthorizedError, PolicyError, LimitError, PayloadTooLargeError,
             SparqlSyntaxError: as :func:`scidip_graph.sparql.policy.check` decides.
             UnsupportedOperationError: the request chooses its dataset and the store cannot.
         """
         policy = self.policy
-        if op.kind == "update" and self.token_ok(authorization):
+        if op.kind == "update" and self.tokens.configured:
+            # 401 or 403 before the update is even parsed. The write path will ask the
+            # curator to authorize() the graphs its changeset touches, once it is applied to
+            # the would-be state: known then, never guessed from the update's text.
+            self.tokens.authenticate(authorization)
             policy = Policy(**{**policy.__dict__, "allow_updates": True})
-        graphs = self.dataset_graphs()
-        info = check(op.text, policy, dataset_graphs=graphs)
+        info = check(op.text, policy, base=self.base_iri)  # the engine's base: see _evaluate
         if not policy.service_allowlist and not egress.barrier_active():
             egress.check_raw_text(op.text)  # the second barrier where the kernel gives none
         if op.kind == "query" and info.kind != "query":
             raise ScidipError("the query parameter holds an update; send it as update=")
         if op.kind == "update" and info.kind != "update":
             raise ScidipError("the update parameter holds a query; send it as query=")
-        for name, iris in (
-            ("default-graph-uri", op.default_graphs),
-            ("named-graph-uri", op.named_graphs),
+        for name, iris in zip(
+            DATASET_PARAMETERS[op.kind], (op.default_graphs, op.named_graphs), strict=True
         ):
             if iris:
-                check_dataset_iris(iris, policy, dataset_graphs=graphs, parameter=name)
+                check_dataset_iris(iris, parameter=name)
         chosen = op.default_graphs or op.named_graphs or info.from_graphs or info.from_named_graphs
         if chosen and not self.store.supports_dataset:
             raise UnsupportedOperationError(
@@ -149,16 +161,6 @@ class SparqlService:
                 hint="leave out default-graph-uri, named-graph-uri and FROM; use GRAPH instead",
             )
         return info
-
-    def token_ok(self, authorization: str | None) -> bool:
-        """Whether an Authorization header carries the configured write token."""
-        token = self.settings.write_token
-        if not token or not authorization:
-            return False
-        scheme, _, presented = authorization.partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(
-            presented.strip().encode(), token.encode()
-        )
 
     def respond(
         self,
@@ -176,7 +178,7 @@ class SparqlService:
         """
         info = self.check(op, authorization=authorization)
         if op.kind == "update":
-            # The token was right (else check() refused). Writes go through the SHACL gate of
+            # The curator is known (else check() refused). Writes go through the SHACL gate of
             # the curation layer, which this server does not have yet.
             raise UnsupportedOperationError("SPARQL Update is not available on this server yet")
         return self.query(
@@ -202,7 +204,7 @@ class SparqlService:
         kind = _KIND_OF_FORM.get(info.form or "SELECT", "results")
         fmt = negotiate(kind, accept, format=op.format)
         version = self.store.version
-        key = _request_key(version, op, fmt)
+        key = _request_key(version, op, fmt, self.base_iri)
         etag = key[:32]
         headers = [
             ("ETag", quote_etag(etag)),
@@ -223,6 +225,8 @@ class SparqlService:
         started = time.perf_counter()
         try:
             spool = self.runner.run(lambda: self._evaluate(op, info, fmt, outcome), timeout=timeout)
+        except SparqlSyntaxError as err:  # the engine's parser: point it at the cause
+            raise explain_syntax_error(err, op.text, base=self.base_iri) from None
         except Exception as err:
             mapped = engine_error(err, calls_service=bool(info.services))
             if mapped is None:
@@ -241,14 +245,14 @@ class SparqlService:
         return self._ok(fmt, headers, spool, outcome, head), outcome
 
     def _evaluate(self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome) -> Spool:
-        own_dataset = bool(info.from_graphs or info.from_named_graphs)
+        default_graphs, named_graphs = dataset(op, info)
 
         def run() -> QueryResult:
             return self.store.query(
                 op.text,
-                default_graph=op.default_graphs,
-                named_graphs=op.named_graphs,
-                union_default=not own_dataset,
+                default_graph=default_graphs,
+                named_graphs=named_graphs,
+                base_iri=self.base_iri,
             )
 
         result: QueryResult | None = run()
@@ -376,6 +380,6 @@ class Spool:
             self._file = None
 
 
-def _request_key(version: str, op: Operation, fmt: Format) -> str:
-    parts: list[Any] = [version, op.text, op.default_graphs, op.named_graphs, fmt.name]
+def _request_key(version: str, op: Operation, fmt: Format, base: str | None) -> str:
+    parts: list[Any] = [version, op.text, op.default_graphs, op.named_graphs, fmt.name, base]
     return hashlib.sha256(repr(parts).encode()).hexdigest()

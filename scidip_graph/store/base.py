@@ -49,6 +49,7 @@ class Store(ABC):
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         union_default: bool = True,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL query.
 
@@ -56,7 +57,9 @@ class Store(ABC):
         dataset (the store's default graph and all named graphs); ``GRAPH ?g`` ranges over the
         named graphs. With ``default_graph`` (IRIs of named graphs, ``""`` for the store's own
         default graph), the query's default graph is their merge. ``union_default=False``
-        lets the query's own FROM / FROM NAMED clauses define its dataset.
+        lets the query's own FROM / FROM NAMED clauses define its dataset. An IRI that names
+        no graph of the dataset is an empty graph: nothing is ever fetched. ``base_iri`` is
+        what relative IRIs resolve against before any ``BASE`` (without it they are an error).
 
         Raises:
             SparqlSyntaxError: with line and column when the query does not parse.

@@ -32,6 +32,7 @@ _POSITION = re.compile(r"(?:at |line )(\d+)(?::| column )(\d+)", re.IGNORECASE)
 
 OWN_DEFAULT = ox.NamedNode("urn:x-scidip:own-default-graph")
 """Where the dataset's own default graph is kept (never visible outside the store)."""
+_HIDDEN = OWN_DEFAULT.value  # named in a query's dataset, it is no graph of it: an empty graph
 
 UNION = ox.DefaultGraph()
 
@@ -74,6 +75,7 @@ class OxigraphStore(Store):
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         union_default: bool = True,
+        base_iri: str | None = None,
     ) -> QueryResult:
         if (
             default_graph is None
@@ -84,14 +86,14 @@ class OxigraphStore(Store):
             # No GRAPH, no FROM, no dataset parameters: the union store answers alone. (The
             # substring test only routes; a false positive takes the full store, also right.)
             try:
-                return self._union.query(sparql)
+                return self._union.query(sparql, base_iri=base_iri)
             except SyntaxError as err:
                 raise sparql_syntax_error(err) from None
-        options: dict[str, object] = {}
+        options: dict[str, object] = {"base_iri": base_iri}
         if default_graph is not None:
-            options["default_graph"] = [_physical(g) for g in default_graph]
+            options["default_graph"] = [_physical(g) for g in default_graph if g != _HIDDEN]
         if named_graphs is not None:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs if g != _HIDDEN]
         elif union_default and "GRAPH" in sparql.upper():
             # Only the dataset's named graphs, not the hidden one. (A substring test only
             # saves this work for queries that cannot use GRAPH; it decides nothing else.)
@@ -198,7 +200,11 @@ def _logical(quad: ox.Quad) -> ox.Quad:
 
 
 def sparql_syntax_error(err: SyntaxError) -> SparqlSyntaxError:
-    """A pyoxigraph parser error as a :class:`SparqlSyntaxError` with line and column."""
+    """A pyoxigraph parser error as a :class:`SparqlSyntaxError` with line and column.
+
+    The engine's own words (without its position) are kept in ``detail["reason"]``, for
+    :func:`scidip_graph.sparql.syntax.explain_syntax_error` to build on.
+    """
     message = " ".join(str(err.msg or err).split())
     match = _POSITION.search(message)
     line, column = (int(match[1]), int(match[2])) if match else (err.lineno, err.offset)
@@ -207,4 +213,6 @@ def sparql_syntax_error(err: SyntaxError) -> SparqlSyntaxError:
     if len(message) > 160:  # the engine lists every character class it expected
         message = message[:160].rsplit(",", 1)[0] + ", ..."
     where = f" at line {line}, column {column}" if line is not None else ""
-    return SparqlSyntaxError(f"SPARQL syntax error{where}: {message}", line=line, column=column)
+    error = SparqlSyntaxError(f"SPARQL syntax error{where}: {message}", line=line, column=column)
+    error.detail["reason"] = message
+    return error

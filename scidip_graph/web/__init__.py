@@ -25,6 +25,7 @@ from scidip_graph.sparql.service import SparqlService
 from scidip_graph.store import Store, serve_store
 from scidip_graph.web.errors import register_error_handlers
 from scidip_graph.web.fastpath import SparqlEndpoint
+from scidip_graph.web.links import endpoint_iri
 from scidip_graph.web.metrics import Metrics
 
 log = logging.getLogger("scidip_graph.web")
@@ -63,7 +64,14 @@ def create_app(
     cache = None
     if settings.cache_bytes > 0 and store.data_dir is not None:
         cache = ResultCache(store.data_dir / "cache", max_bytes=settings.cache_bytes)
-    service = SparqlService(store, settings, runner=runner, cache=cache, on_event=metrics.event)
+    service = SparqlService(
+        store,
+        settings,
+        runner=runner,
+        cache=cache,
+        on_event=metrics.event,
+        base_iri=endpoint_iri(settings),
+    )
     app.extensions["scidip"] = {
         "store": store,
         "settings": settings,

@@ -9,7 +9,7 @@ import json
 import logging
 from typing import Any
 
-from scidip_graph.errors import ScidipError, error_shape
+from scidip_graph.errors import ScidipError, UnauthenticatedError, error_shape
 
 log = logging.getLogger("scidip_graph.web")
 
@@ -32,6 +32,8 @@ def scidip_error(err: ScidipError) -> tuple[int, list[tuple[str, str]], bytes]:
         headers.append(("Allow", str(err.detail["allow"])))
     if "retry_after" in err.detail:
         headers.append(("Retry-After", str(err.detail["retry_after"])))
+    if isinstance(err, UnauthenticatedError):
+        headers.append(("WWW-Authenticate", err.challenge))
     return err.status, headers, _json(err.to_dict())
 
 

@@ -16,7 +16,9 @@ a domain reserved never to exist) and :func:`relativize` cuts it out of the writ
 N-Triples and N-Quads cannot hold a relative IRI; there the base becomes the address the server
 listens on (``SCIDIP_HOST`` and ``SCIDIP_PORT``, ``http://127.0.0.1:8000`` by default): right
 for a server used where it runs, configuration rather than anything a client sends, and a
-visible sign that ``SCIDIP_PUBLIC_URL`` is unset behind a proxy.
+visible sign that ``SCIDIP_PUBLIC_URL`` is unset behind a proxy. The same root, the
+:func:`absolute_root`, names the endpoint whose IRI is the base of relative IRIs in queries
+(:func:`endpoint_iri`): a base must be absolute, and must not depend on the request either.
 
 >>> from scidip_graph.rdf.formats import get_format
 >>> from scidip_graph.settings import Settings
@@ -66,6 +68,30 @@ def link(settings: Settings, path: str) -> str:
     return public_url(settings) + path
 
 
+def absolute_root(settings: Settings) -> str:
+    """The server's root as an absolute URL, where nothing relative will do: the public URL,
+    else the address the server listens on.
+
+    >>> absolute_root(Settings()), absolute_root(Settings(host="::1", port=80))
+    ('http://127.0.0.1:8000', 'http://[::1]:80')
+    """
+    url = public_url(settings)
+    if url:
+        return url
+    host = settings.host if ":" not in settings.host else f"[{settings.host}]"
+    return f"http://{host}:{settings.port}"
+
+
+def endpoint_iri(settings: Settings) -> str:
+    """The SPARQL endpoint's own IRI, which the engine resolves relative IRIs against (as the
+    SPARQL 1.1 Protocol allows), whichever route (``/sparql``, ``/query``) a query came by.
+
+    >>> endpoint_iri(Settings()), endpoint_iri(Settings(public_url="https://kg.example.org/"))
+    ('http://127.0.0.1:8000/sparql', 'https://kg.example.org/sparql')
+    """
+    return absolute_root(settings) + "/sparql"
+
+
 def rdf_base(settings: Settings) -> str:
     """The base of the server's own IRIs in RDF: the public URL, else :data:`RELATIVE_BASE`
     (which :func:`relativize` must then take out of the written bytes)."""
@@ -82,7 +108,6 @@ def relativize(data: bytes, fmt: Format, settings: Settings) -> bytes:
     if base not in data:
         return data
     if fmt.name in _ABSOLUTE_ONLY:
-        host = settings.host if ":" not in settings.host else f"[{settings.host}]"
-        return data.replace(b"<" + base, f"<http://{host}:{settings.port}".encode())
+        return data.replace(b"<" + base, b"<" + absolute_root(settings).encode())
     # Turtle and TriG write IRIs in <...>; JSON-LD and RDF/XML in "...".
     return data.replace(b"<" + base, b"<").replace(b'"' + base, b'"')

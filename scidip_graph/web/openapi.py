@@ -21,14 +21,17 @@ def _errors(*codes: int) -> dict[str, Any]:
 
 _REASONS = {
     400: "Bad request: syntax error (with line and column), bad parameter, nesting too deep.",
-    403: "Refused by policy: SERVICE, LOAD, outside graphs, or a write without the token.",
+    401: "A write without a bearer token (with a WWW-Authenticate: Bearer challenge).",
+    403: "Refused by policy: SERVICE, LOAD from outside, a read-only server, or a write "
+    "token the server does not know or whose graphs do not include the one written.",
     404: "Not found.",
     405: "Method not allowed.",
     406: "No acceptable representation; the error lists the media types on offer.",
     413: "Query or body too large.",
     415: "Unsupported request body type.",
     501: "Not implemented.",
-    503: "Time limit reached, or too many heavy queries (then with Retry-After).",
+    503: "Time limit reached, too many heavy queries (then with Retry-After), or writes "
+    "closed while the server cannot read its tokens file.",
 }
 
 _SPARQL_PARAMS = [
@@ -43,13 +46,18 @@ _SPARQL_PARAMS = [
         "name": "default-graph-uri",
         "in": "query",
         "schema": {"type": "array", "items": {"type": "string"}},
-        "description": "Graphs whose merge is the default graph (default: union of all).",
+        "description": "Graphs whose merge is the default graph; a graph the dataset does "
+        "not have is empty, never fetched. The two dataset parameters replace the query's "
+        "FROM and FROM NAMED; the one left out is empty. Neither: the query's FROM, else the "
+        "union of all graphs.",
     },
     {
         "name": "named-graph-uri",
         "in": "query",
         "schema": {"type": "array", "items": {"type": "string"}},
-        "description": "Graphs GRAPH may range over (default: all named graphs).",
+        "description": "Graphs GRAPH may range over; a graph the dataset does not have is "
+        "empty, never fetched. Neither parameter: the query's FROM NAMED, else all named "
+        "graphs.",
     },
     {
         "name": "format",
@@ -109,7 +117,7 @@ def _sparql_path(summary: str) -> dict[str, Any]:
                     "application/sparql-update": {"schema": {"type": "string"}},
                 }
             },
-            "responses": {**_RESULTS, **_errors(400, 403, 406, 413, 415, 501, 503)},
+            "responses": {**_RESULTS, **_errors(400, 401, 403, 406, 413, 415, 501, 503)},
         },
         "options": {"summary": "CORS preflight", "responses": {"204": {"description": "OK"}}},
     }
