@@ -312,16 +312,19 @@ def report_section(results: list[Measurement], *, when: str, command: str) -> st
     )
 
 
-def write_section(section: str) -> None:
+def write_section(section: str, *, heading: str = HEADING, keep: Path = SECTION) -> None:
     """Keep the section in bench/jsonld.md (``bench/run.py`` appends it when it rewrites
-    BENCHMARKS.md) and put it in BENCHMARKS.md now, in place of the previous one."""
-    SECTION.write_text(section, encoding="utf-8")
+    BENCHMARKS.md) and put it in BENCHMARKS.md now, in place of the previous one.
+
+    ``heading`` and ``keep`` serve the other benchmarks that keep a section so
+    (``bench/bench_gate.py``)."""
+    keep.write_text(section, encoding="utf-8")
     report = REPORT.read_text(encoding="utf-8")
-    start = report.find(HEADING)
+    start = report.find(heading)
     if start < 0:
         report = report.rstrip("\n") + "\n\n" + section
     else:
-        end = report.find("\n## ", start + len(HEADING))
+        end = report.find("\n## ", start + len(heading))
         report = report[:start] + section + (report[end + 1 :] if end >= 0 else "")
     REPORT.write_text(report, encoding="utf-8")
 

@@ -43,6 +43,7 @@ REF_VENV = BENCH / ".venv-ref"
 REPORT = ROOT / "BENCHMARKS.md"
 ANALYSIS = ROOT / "bench" / "analysis.md"
 JSONLD_SECTION = BENCH / "jsonld.md"  # written by bench_jsonld.py
+GATE_SECTION = BENCH / "gate.md"  # written by bench_gate.py
 HOST = "127.0.0.1"
 REF_PACKAGES = ("oxigraph", "rdflib-endpoint[cli]")
 OURS_COMMAND = (
@@ -807,7 +808,8 @@ def write_report(runs: list[dict[str, Any]]) -> None:
     ]
     for run in runs:
         lines += size_section(run)
-    for extra in (ANALYSIS, JSONLD_SECTION):  # the reading by hand; the JSON-LD writers
+    # The reading by hand; the JSON-LD writers; the SHACL gate.
+    for extra in (ANALYSIS, JSONLD_SECTION, GATE_SECTION):
         if extra.exists():
             lines += ["", extra.read_text(encoding="utf-8").rstrip()]
     REPORT.write_text("\n".join(lines) + "\n")

@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyshacl
-from rdflib import BNode, Dataset, Graph
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import BNode, Dataset, Graph, Literal
+from rdflib.collection import Collection as RDFList
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
+from scidip_graph.ingest.views import RdflibView
 from scidip_graph.namespaces import RDF, SH, SHAPE_PREFIXES
 from scidip_graph.rdf.notation import render_path, render_value
 from scidip_graph.resources import ONTOLOGY_DIR
@@ -169,12 +170,17 @@ def load_shapes(paths: Iterable[Path] | None = None) -> Graph:
 
 
 @functools.cache
-def _default_shapes() -> Graph:
+def default_shapes() -> Graph:
+    """The bundled shapes (:func:`load_shapes`), read once and shared: do not change it."""
     return load_shapes()
 
 
 @functools.cache
-def _ontology() -> Graph:
+def ontology_graph() -> Graph:
+    """The ontology (``ontology/scidip.ttl``), read once and shared: do not change it.
+
+    Validation mixes it into the data, for its class hierarchy (``rdfs:subClassOf``).
+    """
     path = ONTOLOGY_DIR / "scidip.ttl"
     return Graph().parse(path, format="turtle") if path.exists() else Graph()
 
@@ -208,44 +214,139 @@ def validate(
     ['shape:EnglishName', 'shape:Example-category']
     """
     union, graphs_of = _union(data)
-    for triple in _ontology():
+    for triple in ontology_graph():
         union.add(triple)
-    shapes_graph = shapes if shapes is not None else _default_shapes()
-    _, report_graph, _ = pyshacl.validate(
-        union,
-        shacl_graph=shapes_graph,
-        inference="none",
-        allow_warnings=True,
-        inplace=True,
+    return validate_graph(
+        union, shapes=shapes, graphs=lambda node: graphs_of.get(node, ()), origins=origins
     )
-    assert isinstance(report_graph, Graph)
+
+
+class Neighbours(Protocol):
+    """Where a blank node's referrers are found (an rdflib graph, or a view of a store)."""
+
+    def subjects(self, predicate: Node | None, object: Node | None) -> Iterable[Node]:
+        """The subjects of the triples that match."""
+
+
+def validate_graph(
+    union: Graph,
+    *,
+    shapes: Graph | None = None,
+    node_shapes: Collection[Node] | None = None,
+    focus_nodes: Collection[Node] | None = None,
+    context: Neighbours | None = None,
+    graphs: Callable[[Node], Iterable[str]] | None = None,
+    origins: Mapping[str, str] | None = None,
+) -> ValidationReport:
+    """Validate one graph as it is (nothing is mixed in); ``union`` is not changed.
+
+    The step after :func:`validate` has gathered the union, and what the SHACL gate
+    (:mod:`scidip_graph.ingest.gate`) runs on the part of a graph a change touches.
+
+    Args:
+        union: the data, with the ontology already in it.
+        shapes: the shapes graph; by default :func:`default_shapes`.
+        node_shapes: only these shapes (shapes with targets) run, with the shapes nested in
+            them; by default all.
+        focus_nodes: only results about these focus nodes are kept (in ``results`` and in
+            the report graph); by default all.
+        context: where a blank-node focus finds the IRI that reaches it; by default ``union``.
+        graphs: a node -> the keys of the graphs it is a subject in (``""``: default graph).
+        origins: graph key -> file, as for :func:`validate`.
+
+    >>> validate_graph(Graph(), node_shapes=[]).conforms
+    True
+    """
+    shapes_graph = shapes if shapes is not None else default_shapes()
+    if node_shapes is not None and not node_shapes:
+        report_graph = Graph()
+        report = BNode()
+        report_graph.add((report, RDF.type, SH.ValidationReport))
+        report_graph.add((report, SH.conforms, Literal(True)))
+    else:
+        _, report_graph, _ = pyshacl.validate(
+            union,
+            shacl_graph=(
+                shapes_graph
+                if node_shapes is None
+                else _shapes_part(shapes_graph, frozenset(node_shapes))
+            ),
+            inference="none",
+            allow_warnings=True,
+            inplace=True,
+        )
+        assert isinstance(report_graph, Graph)
+    if focus_nodes is not None:
+        report_graph = _only_about(report_graph, set(focus_nodes))
     names = NamespaceManager(Graph(), bind_namespaces="none")
     for prefix, iri in SHAPE_PREFIXES.items():
         names.bind(prefix, iri)
-    origins = origins or {}
-    results = _results(report_graph, shapes_graph, union, names, graphs_of, origins)
+    results = _results(
+        report_graph,
+        shapes_graph,
+        context if context is not None else union,
+        names,
+        graphs or (lambda node: ()),
+        origins or {},
+    )
     conforms = not any(r.severity == "Violation" for r in results)
+    for node in list(report_graph.subjects(RDF.type, SH.ValidationReport)):
+        report_graph.set((node, SH.conforms, Literal(conforms)))
     return ValidationReport(conforms=conforms, results=results, graph=report_graph)
+
+
+@functools.lru_cache(maxsize=64)
+def _shapes_part(shapes: Graph, roots: frozenset[Node]) -> Graph:
+    """The part of a shapes graph that ``roots`` use: their descriptions and those of the
+    shapes nested in them, blank nodes (paths, lists, nested shapes) included.
+
+    Given this part, pyshacl runs the same shapes the same way as given the whole graph (it
+    has none of the others to run), and reads far less: its ``use_shapes`` option would skip
+    the named shapes nested in the ones it names (``shape:EnglishName``).
+    """
+    part = Graph(bind_namespaces="none")
+    for prefix, namespace in shapes.namespaces():
+        part.bind(prefix, namespace)
+    seen: set[Node] = set()
+    todo = list(roots)
+    while todo:
+        shape = todo.pop()
+        if shape in seen:
+            continue
+        seen.add(shape)
+        for s, p, o in shapes.cbd(shape):
+            part.add((s, p, o))
+            if p in (SH.node, SH.property, SH.qualifiedValueShape, SH["not"]):
+                todo.append(o)
+            elif p in (SH["and"], SH["or"], SH.xone):
+                todo.extend(RDFList(shapes, o))
+    return part
+
+
+def _only_about(report: Graph, focus_nodes: set[Node]) -> Graph:
+    """A copy of a report graph with only the results about ``focus_nodes``."""
+    kept = Graph(namespace_manager=report.namespace_manager)
+    for node in report.subjects(RDF.type, SH.ValidationReport):
+        kept.add((node, RDF.type, SH.ValidationReport))
+        for result in report.objects(node, SH.result):
+            if report.value(result, SH.focusNode) in focus_nodes:
+                kept.add((node, SH.result, result))
+                for triple in report.cbd(result):
+                    kept.add(triple)
+    return kept
 
 
 def _union(data: Dataset | Graph) -> tuple[Graph, dict[Node, set[str]]]:
     """Copy every quad into a new graph; index the graphs in which each subject appears."""
     union = Graph()
     graphs_of: dict[Node, set[str]] = {}
-    if isinstance(data, Dataset):
-        quads: Iterable[tuple[Node, Node, Node, Any]] = data.quads((None, None, None, None))
-    else:
-        name = "" if isinstance(data.identifier, BNode) else data.identifier
-        quads = ((s, p, o, name) for s, p, o in data)
-    for s, p, o, g in quads:
+    for s, p, o, key in RdflibView(data).quads():
         union.add((s, p, o))
-        graph_id = g.identifier if isinstance(g, Graph) else g
-        key = "" if graph_id in (None, DATASET_DEFAULT_GRAPH_ID) else str(graph_id)
         graphs_of.setdefault(s, set()).add(key)
     return union, graphs_of
 
 
-def _anchor(node: Node, union: Graph) -> Node:
+def _anchor(node: Node, union: Neighbours) -> Node:
     """The nearest IRI subject that reaches a blank node (the node itself if it is an IRI)."""
     level, seen = {node}, {node}
     while level:
@@ -260,9 +361,9 @@ def _anchor(node: Node, union: Graph) -> Node:
 def _results(
     report: Graph,
     shapes_graph: Graph,
-    union: Graph,
+    union: Neighbours,
     names: NamespaceManager,
-    graphs_of: Mapping[Node, set[str]],
+    graphs_of: Callable[[Node], Iterable[str]],
     origins: Mapping[str, str],
 ) -> list[ValidationResult]:
     raw: dict[tuple[Any, ...], tuple[Node, Node | None, ValidationResult]] = {}
@@ -294,7 +395,7 @@ def _results(
 
 
 def _files(
-    node: Node, graphs_of: Mapping[Node, set[str]], origins: Mapping[str, str]
+    node: Node, graphs_of: Callable[[Node], Iterable[str]], origins: Mapping[str, str]
 ) -> tuple[str, ...]:
     """The files of the graphs in which ``node`` is a subject.
 
@@ -302,7 +403,7 @@ def _files(
     them, comma-separated); a graph described there is attributed to its own file.
     """
     files: set[str] = set()
-    for graph in graphs_of.get(node, ()):
+    for graph in graphs_of(node):
         if graph == "" and str(node) in origins:
             files.add(origins[str(node)])
         elif graph in origins:
@@ -360,7 +461,10 @@ def report_as_json(report: ValidationReport) -> str:
 __all__ = [
     "ValidationReport",
     "ValidationResult",
+    "default_shapes",
     "load_shapes",
+    "ontology_graph",
     "report_as_json",
     "validate",
+    "validate_graph",
 ]

@@ -8,6 +8,7 @@ the WSGI layer only copies it onto the wire.
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -40,6 +41,7 @@ from scidip_graph.sparql.protocol import (
 from scidip_graph.sparql.runner import Runner
 from scidip_graph.sparql.syntax import explain_syntax_error
 from scidip_graph.sparql.tokens import Tokens
+from scidip_graph.sparql.update import apply_update
 from scidip_graph.sparql.writers import write_result
 from scidip_graph.store import QueryResult, Store
 
@@ -178,9 +180,7 @@ class SparqlService:
         """
         info = self.check(op, authorization=authorization)
         if op.kind == "update":
-            # The curator is known (else check() refused). Writes go through the SHACL gate of
-            # the curation layer, which this server does not have yet.
-            raise UnsupportedOperationError("SPARQL Update is not available on this server yet")
+            return self.update(op, authorization=authorization), Outcome()
         return self.query(
             op,
             info,
@@ -189,6 +189,33 @@ class SparqlService:
             conditional=method in ("GET", "HEAD"),
             head=method == "HEAD",
         )
+
+    def update(self, op: Operation, *, authorization: str | None) -> Response:
+        """Apply a checked update, whole or not at all (:func:`~.update.apply_update`).
+
+        Raises:
+            UnauthorizedError, NotConformingError, ScidipError: as ``apply_update`` does;
+                nothing is written then.
+        """
+        if not self.tokens.configured or not self.store.writable:
+            raise UnsupportedOperationError(
+                f"this server is read-only: its {self.store.name} store cannot be written"
+                if self.tokens.configured
+                else "this server is read-only: it has no write tokens",
+                hint="Serve a data folder (SCIDIP_DATA_DIR) with write tokens "
+                "(SCIDIP_WRITE_TOKEN or SCIDIP_TOKENS_FILE).",
+            )
+        result = apply_update(
+            self.store,
+            op.text,
+            curator=self.tokens.authenticate(authorization),
+            base_iri=self.base_iri,
+            using_graphs=op.default_graphs,
+            using_named_graphs=op.named_graphs,
+        )
+        body = json.dumps(result.to_json()).encode()
+        headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
+        return Response(200, headers, body)
 
     def query(
         self,

@@ -48,6 +48,14 @@ def _triples(store: Store, settings: Settings, endpoint: str) -> Iterator[ox.Tri
     yield ox.Triple(service, _n(SDS + "endpoint"), _n(endpoint))
     yield ox.Triple(service, _n(SDS + "supportedLanguage"), _n(SDS + "SPARQL11Query"))
     yield ox.Triple(service, _n(SDS + "feature"), _n(SDS + "UnionDefaultGraph"))
+    if store.writable and (settings.write_token or settings.tokens_file):
+        # Updates with a bearer token, here and at /update (an endpoint of its own).
+        updates = endpoint.removesuffix("sparql") + "update"
+        update_service = _n(updates + "#service")
+        yield ox.Triple(update_service, RDF_TYPE, _n(SDS + "Service"))
+        yield ox.Triple(update_service, _n(SDS + "endpoint"), _n(updates))
+        for node in (service, update_service):
+            yield ox.Triple(node, _n(SDS + "supportedLanguage"), _n(SDS + "SPARQL11Update"))
     if settings.service_allowlist:
         yield ox.Triple(service, _n(SDS + "feature"), _n(SDS + "BasicFederatedQuery"))
     for fmt in FORMAT_TABLE:  # every format the endpoint answers in

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pyoxigraph as ox
+
+from scidip_graph.errors import UnsupportedOperationError
+
+if TYPE_CHECKING:
+    from scidip_graph.store.durable import Changeset
 
 QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean
 """What a query returns: solutions (SELECT), triples (CONSTRUCT, DESCRIBE) or a boolean (ASK)."""
@@ -29,6 +35,8 @@ class Store(ABC):
         name: the backend's registry name (what ``SCIDIP_STORE`` calls it).
         supports_update: the store applies SPARQL Update itself. None does yet: the embedded
             store is written through its change log (``DurableStore.commit``).
+        writable: :meth:`commit` records changes (the durable embedded store); SPARQL Update
+            and the other write paths need it.
         supports_dataset: the ``default_graph``/``named_graphs``/``union_default`` arguments
             of :meth:`query` work, so requests may choose their dataset (``default-graph-uri``,
             ``named-graph-uri``, ``FROM``).
@@ -39,6 +47,7 @@ class Store(ABC):
     name: ClassVar[str]
     supports_update: ClassVar[bool] = False
     supports_dataset: ClassVar[bool] = False
+    writable: ClassVar[bool] = False
     data_dir: Path | None = None
 
     @abstractmethod
@@ -115,3 +124,31 @@ class Store(ABC):
         True
         """
         return None
+
+    def writing(self) -> AbstractContextManager[object]:
+        """Hold the store's write lock (every process's): writers take turns.
+
+        A writer holds it from catching up with the log to its commit, so it computes its
+        change on the state it commits onto. A store that cannot be written has no lock.
+        """
+        return nullcontext()
+
+    def commit(
+        self,
+        *,
+        added: Iterable[ox.Quad] = (),
+        removed: Iterable[ox.Quad] = (),
+        author: str,
+        message: str = "",
+    ) -> Changeset:
+        """Record a change and apply it; returns the changeset once it is durable.
+
+        The caller validates the would-be state first (the SHACL gate).
+
+        Raises:
+            UnsupportedOperationError: the store cannot be written (the default).
+        """
+        raise UnsupportedOperationError(
+            f"the {self.name} store cannot be written",
+            hint="Serve a data folder with the embedded store to accept writes.",
+        )

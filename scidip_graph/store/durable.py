@@ -16,10 +16,12 @@ changeset is committed in SQLite.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +61,7 @@ class DurableStore(OxigraphStore):
     """
 
     data_dir: Path
+    writable = True
 
     def __init__(self, data_dir: Path) -> None:
         super().__init__()
@@ -135,6 +138,13 @@ class DurableStore(OxigraphStore):
             (since,),
         ).fetchall()
         return [Changeset(r[0], r[1], r[2], r[3], _parse_nq(r[4]), _parse_nq(r[5])) for r in rows]
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the data folder's write lock (an exclusive ``flock``, every process's)."""
+        with (self.data_dir / "write.lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+            yield
 
     def commit(
         self,

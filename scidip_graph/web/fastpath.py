@@ -33,7 +33,7 @@ from scidip_graph.web.links import rdf_base, relativize
 log = logging.getLogger("scidip_graph.web")
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-ROUTES = ("/sparql", "/query")
+ROUTES = ("/sparql", "/query", "/update")
 _STATUS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
 
 
@@ -99,6 +99,8 @@ class SparqlEndpoint:
                     response = self.service_description(environ, req, fmt)
                 else:
                     query_text = op.text
+                    if path == "/update" and op.kind != "update":
+                        raise UsageError("/update takes updates; send queries to /sparql")
                     response, _ = self.service.respond(
                         op,
                         method=method,

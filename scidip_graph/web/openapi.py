@@ -29,7 +29,11 @@ _REASONS = {
     406: "No acceptable representation; the error lists the media types on offer.",
     413: "Query or body too large.",
     415: "Unsupported request body type.",
-    501: "Not implemented.",
+    422: "The write would break the SHACL shapes: nothing written; each result's focus node, "
+    "path, value, message, severity and shape in detail.results.",
+    501: "Not implemented: the store cannot be written (an update on a server without a "
+    "data folder).",
+    502: "A LOAD source failed; nothing written.",
     503: "Time limit reached, too many heavy queries (then with Retry-After), or writes "
     "closed while the server cannot read its tokens file.",
 }
@@ -117,7 +121,10 @@ def _sparql_path(summary: str) -> dict[str, Any]:
                     "application/sparql-update": {"schema": {"type": "string"}},
                 }
             },
-            "responses": {**_RESULTS, **_errors(400, 401, 403, 406, 413, 415, 501, 503)},
+            "responses": {
+                **_RESULTS,
+                **_errors(400, 401, 403, 406, 413, 415, 422, 501, 502, 503),
+            },
         },
         "options": {"summary": "CORS preflight", "responses": {"204": {"description": "OK"}}},
     }
@@ -235,6 +242,7 @@ def openapi(settings: Settings, *, server: str) -> dict[str, Any]:
         "paths": {
             "/sparql": _sparql_path("SPARQL 1.1 query"),
             "/query": _sparql_path("SPARQL 1.1 query (alias of /sparql)"),
+            "/update": _sparql_path("SPARQL 1.1 update, with a bearer token (as on /sparql)"),
             "/-/health": {
                 "get": {
                     "summary": "Store state, size and data version",

@@ -1,0 +1,418 @@
+"""The SHACL gate: would the data still conform after a change? Checked where the change lands.
+
+:func:`check_change` validates the state a change would give (the data before it, plus the
+triples it adds, minus those it removes), but only the focus nodes whose results the change
+can alter, on the part of the graph their shapes read. Its report holds every result of the
+would-be state about those nodes, exactly as a full pyshacl validation of that state gives
+them (``tests/test_gate.py`` checks it on random changes); results about other nodes are the
+same before and after the change, and are left out. So one new example of about 20 triples is
+checked in time that grows with the change, not with the graph.
+
+**What is in scope.** A result can change only where a shape looks up a changed triple, so the
+shapes are compiled into the lookups they make (:mod:`scidip_graph.ingest.reach`). A changed
+triple ``(s, p, o)`` (added or removed, as the union of all graphs sees it) puts in scope, on
+the project's shapes (``ontology/shapes.ttl``, ``ontology/shapes-iso3166.ttl``):
+
+- ``s`` itself, when a shape that targets it has a property on ``p``: an example's own name,
+  category, description, links; a country's ISO codes (``iso:XX`` targets its one country
+  with ``sh:targetNode``); a contact point's telephone; and so on;
+- the nodes that reach ``s`` through a shape's path or ``sh:class``: a change of ``s``'s
+  ``rdf:type`` puts in scope every node whose shape requires a class of what it links to
+  (the examples that ``sd:involvesOrganization`` it, the memberships whose ``org:member`` or
+  ``org:organization`` it is, the people who ``schema:worksFor`` it...); a change to an
+  instant's date puts in scope the membership two steps up, whose ``shape:HasStartDate``
+  walks ``org:memberDuring/(time:hasBeginning|time:inside)/(time:inXSDDate|time:inXSDgYear)``
+  inside the ``sh:or`` of ``shape:MembershipStartShape`` and the ``sh:not`` of
+  ``shape:FellowshipStartShape``;
+- ``o`` when a shape walks ``p`` backwards: ``schema:hasCourseInstance`` for a course
+  edition (``shape:CourseInstance-course``);
+- a node whose targets the change alters: ``s`` for ``rdf:type`` (with the ontology's
+  subclasses: a ``schema:City`` is a ``schema:Place``), ``o`` for the predicates shapes target
+  the objects of (``sd:category``, ``org:memberDuring``, ``time:hasBeginning``, ``time:hasEnd``,
+  ``time:inside``, ``prov:wasDerivedFrom``, ``dct:source``), when it becomes or stops being a
+  target of some shape.
+
+A node in scope is validated against every shape that targets it, on a graph made of the
+triples those shapes read from it (paths, nested shapes, value nodes' types, target
+witnesses) and the class hierarchy. Linking a new example to CERN or to Switzerland puts
+neither in scope: their own results cannot change.
+
+**When everything is validated instead** (the report then covers the whole would-be state):
+shapes whose reads cannot be listed (SPARQL constraints or targets, rules, ``sh:closed``,
+``sh:qualifiedValueShapesDisjoint``, custom constraint components, an unreadable path; none
+in the project's shapes); a change of ``rdfs:subClassOf`` (every instance may change); a
+change of more than :data:`MAX_CHANGE` triples, or one whose scope takes more than
+:data:`MAX_STEPS` lookups to find (a bulk load: the walk would cost more than it saves).
+
+**The engine.** pyshacl, the reference, runs on the part in scope, with only the shapes that
+target it (``use_shapes``). The ``shacl`` package on PyPI (Rust) was measured too: it is 100
+times faster on whole graphs, but the gate's graphs are small, and its results name blank
+property shapes by its own labels and leave pyshacl's report graph behind, so it would need a
+translation layer and a conformance test of its own for a gain of milliseconds. See
+BENCHMARKS.md, "The SHACL gate", for the numbers (``python bench/bench_gate.py``).
+
+>>> from rdflib import Graph, Literal, URIRef
+>>> from scidip_graph.namespaces import ID, RDF, SCHEMA
+>>> current = Graph()
+>>> report = check_change(current, added=[(ID["person/ada"], RDF.type, SCHEMA.Person)])
+>>> report.conforms, [r.source_shape for r in report.results]
+(False, ['shape:EnglishName'])
+>>> check_change(current, added=[(ID["person/ada"], SCHEMA.name, Literal("x"))]).conforms
+True
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
+
+from scidip_graph.ingest.reach import Reach, compile_reach
+from scidip_graph.ingest.validation import (
+    ValidationReport,
+    default_shapes,
+    ontology_graph,
+    validate,
+    validate_graph,
+)
+from scidip_graph.ingest.views import (
+    ChangedView,
+    OxigraphView,
+    RdflibView,
+    Terms,
+    Triple,
+    TripleView,
+    UnionView,
+    graph_key,
+    oxigraph_graph_key,
+)
+from scidip_graph.namespaces import RDF, RDFS, SH
+
+MAX_CHANGE = 10_000
+"""Changed triples above which the gate validates the whole would-be state."""
+MAX_STEPS = 200_000
+"""Lookups the gate may spend finding the scope and its graph before it validates everything."""
+
+ChangeItem = ox.Quad | ox.Triple | tuple[Node, Node, Node] | tuple[Node, Node, Node, Node]
+"""A quad, or a triple: added to the default graph, or removed from every graph."""
+Data = Graph | Dataset | ox.Store
+"""The data before a change: an rdflib graph or dataset, or a pyoxigraph store (its union)."""
+
+_ONTOLOGY = "\0ontology"  # the graph key of the ontology, which validation mixes in
+
+
+@dataclass(frozen=True)
+class ChangeScope:
+    """What a change can alter.
+
+    Attributes:
+        focus_nodes: the nodes whose results may differ; None when the gate validates the
+            whole would-be state.
+        reason: why it validates everything ("" when it does not).
+    """
+
+    focus_nodes: frozenset[Node] | None
+    reason: str = ""
+
+
+def check_change(
+    current: Data,
+    *,
+    added: Iterable[ChangeItem] = (),
+    removed: Iterable[ChangeItem] = (),
+    shapes: Graph | None = None,
+    origins: dict[str, str] | None = None,
+) -> ValidationReport:
+    """Validate the state ``current`` would be in after a change; nothing is changed.
+
+    Args:
+        current: the data before the change (all its graphs together, as validation sees
+            them, with the ontology mixed in).
+        added: quads or triples the change adds (a triple goes to the default graph).
+        removed: quads the change removes, or triples it removes from every graph. A triple
+            stays in the union while another graph still states it.
+        shapes: the shapes graph; by default the bundled shapes.
+        origins: graph key -> file, to name files in the report (see ``validate``).
+
+    Returns:
+        The results of the would-be state about the nodes in scope (:func:`change_scope`);
+        ``conforms`` is False only if one of them is a Violation.
+    """
+    shapes_graph = shapes if shapes is not None else default_shapes()
+    change = _Change(current, added, removed)
+    plan = _Plan(change, compile_reach(shapes_graph))
+    if plan.scope.focus_nodes is None:
+        return validate(change.after_dataset(), shapes=shapes_graph, origins=origins)
+    return validate_graph(
+        plan.graph,
+        shapes=shapes_graph,
+        node_shapes=plan.shapes,
+        focus_nodes=plan.scope.focus_nodes,
+        context=change.after,
+        graphs=change.graphs_of,
+        origins=origins,
+    )
+
+
+def change_scope(
+    current: Data,
+    *,
+    added: Iterable[ChangeItem] = (),
+    removed: Iterable[ChangeItem] = (),
+    shapes: Graph | None = None,
+) -> ChangeScope:
+    """The focus nodes a change can alter (arguments as for :func:`check_change`).
+
+    >>> from scidip_graph.namespaces import ID, RDF, SCHEMA
+    >>> scope = change_scope(Graph(), added=[(ID["person/ada"], RDF.type, SCHEMA.Person)])
+    >>> sorted(scope.focus_nodes or ())
+    [rdflib.term.URIRef('https://w3id.org/scidip/id/person/ada')]
+    """
+    shapes_graph = shapes if shapes is not None else default_shapes()
+    return _Plan(_Change(current, added, removed), compile_reach(shapes_graph)).scope
+
+
+# -- the change -------------------------------------------------------------------------------
+
+
+class _Change:
+    """A change, read against the data before it: the triples it really adds and removes."""
+
+    def __init__(
+        self, current: Data, added: Iterable[ChangeItem], removed: Iterable[ChangeItem]
+    ) -> None:
+        terms = Terms()
+        if isinstance(current, ox.Store):
+            self.current: TripleView = OxigraphView(current, terms)
+        else:
+            self.current = RdflibView(current)
+        self.before = before = UnionView(self.current, RdflibView(ontology_graph(), key=_ONTOLOGY))
+        self.added_quads = [_item(item, terms, default="") for item in added]
+        self.gone: dict[Triple, set[str] | None] = {}  # triple -> graphs, None: every graph
+        for triple, graph in (_item(item, terms, default=None) for item in removed):
+            graphs = self.gone.setdefault(triple, set())
+            if graphs is not None:
+                self.gone[triple] = None if graph is None else graphs | {graph}
+        adding = {t for t, _ in self.added_quads}
+        self.removed = set()
+        for triple, graphs in self.gone.items():
+            stated = set() if triple in adding else before.graphs(triple)
+            if stated and (graphs is None or stated <= graphs):
+                self.removed.add(triple)
+        self.added = {t for t in adding if not before.graphs(t)}
+        self.after = ChangedView(before, self.added, self.removed)
+        self.added_graphs: dict[Node, set[str]] = {}
+        for (s, _, _), graph in self.added_quads:
+            self.added_graphs.setdefault(s, set()).add(graph)  # type: ignore[arg-type]
+
+    def graphs_of(self, node: Node) -> set[str]:
+        """The graphs ``node`` is a subject in, for the files a report names."""
+        graphs = {k for t in self.current.triples(node, None, None) for k in self.current.graphs(t)}
+        return graphs | self.added_graphs.get(node, set())
+
+    def after_dataset(self) -> Dataset:
+        """The whole would-be state, graph by graph."""
+        ds = Dataset()
+        for s, p, o, key in self.current.quads():
+            graphs = self.gone.get((s, p, o), set())
+            if graphs is None or key in graphs:
+                continue
+            ds.add((s, p, o, _context(key)))  # type: ignore[arg-type]
+        for (s, p, o), graph in self.added_quads:
+            ds.add((s, p, o, _context(graph or "")))  # type: ignore[arg-type]
+        return ds
+
+
+def _item(item: ChangeItem, terms: Terms, *, default: str | None) -> tuple[Triple, str | None]:
+    if isinstance(item, ox.Quad):
+        return terms.triple(item), oxigraph_graph_key(item.graph_name)
+    if isinstance(item, ox.Triple):
+        return terms.triple(item), default
+    if len(item) == 4:
+        return (item[0], item[1], item[2]), graph_key(item[3])
+    return (item[0], item[1], item[2]), default
+
+
+def _context(graph: str) -> Node:
+    return DATASET_DEFAULT_GRAPH_ID if graph == "" else URIRef(graph)
+
+
+# -- the plan: scope, and the graph its shapes read -----------------------------------------
+
+
+class _Plan:
+    """Find the focus nodes a change can alter, then the triples their shapes read."""
+
+    def __init__(self, change: _Change, reach: Reach) -> None:
+        self.change, self.reach = change, reach
+        self.steps = 0
+        self.classes: dict[Node, set[Node]] = {}
+        self.supers: dict[Node, set[Node]] = {}
+        self.graph = Graph()
+        self.shapes: list[Node] = []
+        self.scope = self._scope()
+        if self.scope.focus_nodes is not None and not self._collect(self.scope.focus_nodes):
+            self.scope = ChangeScope(None, "the part of the graph in scope is too large")
+
+    def _scope(self) -> ChangeScope:
+        reach, after = self.reach, self.change.after
+        if reach.unsupported:
+            return ChangeScope(None, reach.unsupported)
+        changed = self.change.added | self.change.removed
+        if len(changed) > MAX_CHANGE:
+            return ChangeScope(None, f"the change touches {len(changed)} triples")
+        seeds: list[tuple[Node, int]] = []
+        focus: set[Node] = set()
+        retyped: set[Node] = set()
+        for s, p, o in changed:
+            if p == RDFS.subClassOf:
+                return ChangeScope(None, "the change edits the class hierarchy")
+            seeds.extend((s, state) for state in reach.fwd.get(p, ()))
+            seeds.extend((o, state) for state in reach.inv.get(p, ()))
+            # A node that becomes, or stops being, a target of some shape.
+            if p == RDF.type:
+                retyped.add(s)
+            if p in reach.by_subject_of and self._flips(s, p, None):
+                focus.add(s)
+            if p in reach.by_object_of and self._flips(None, p, o):
+                focus.add(o)
+        for node in retyped:
+            if self._class_targets(node) != self._class_targets(node, before=True):
+                focus.add(node)
+        # The nodes whose validation looks a changed triple up.
+        seen, queue = set(seeds), deque(seeds)
+        while queue:
+            node, state = queue.popleft()
+            shape = reach.shape_at.get(state)
+            if shape is not None and node not in focus and self._targeted(shape, node):
+                focus.add(node)
+            for kind, predicate, source in reach.into[state]:
+                if kind == "eps":
+                    previous: Iterable[Node] = (node,)
+                elif kind == "fwd":
+                    previous = after.subjects(predicate, node)
+                else:
+                    previous = after.objects(node, predicate)
+                for prev in previous:
+                    self.steps += 1
+                    if (prev, source) not in seen:
+                        seen.add((prev, source))
+                        queue.append((prev, source))
+                if self.steps > MAX_STEPS:
+                    return ChangeScope(None, "the scope is too large to find")
+        return ChangeScope(frozenset(focus))
+
+    def _flips(self, s: Node | None, p: Node, o: Node | None) -> bool:
+        """Whether triples match ``(s, p, o)`` after the change and not before, or the reverse."""
+        before = self.change.before.first(s, p, o) is not None
+        return before != (self.change.after.first(s, p, o) is not None)
+
+    def _targeted(self, shape: Node, node: Node) -> bool:
+        """Whether ``shape`` targets ``node`` after the change."""
+        after = self.change.after
+        for kind, value in self.reach.selectors[shape]:
+            if kind == SH.targetNode and node == value:
+                return True
+            if kind == SH.targetClass and value in self._classes(node):
+                return True
+            if kind == SH.targetSubjectsOf and after.first(node, value, None):
+                return True
+            if kind == SH.targetObjectsOf and after.first(None, value, node):
+                return True
+        return False
+
+    def _targets(self, node: Node) -> set[Node]:
+        """The shapes that target ``node`` after the change; their witnesses go to the graph."""
+        reach, after = self.reach, self.change.after
+        shapes = set(reach.by_node.get(node, ())) | self._class_targets(node)
+        for t in after.triples(node, RDF.type, None):
+            self.graph.add(t)
+        selectors: list[tuple[Node | None, Node, Node | None, set[Node]]]
+        selectors = [(node, p, None, s) for p, s in reach.by_subject_of.items()]
+        selectors += [(None, p, node, s) for p, s in reach.by_object_of.items()]
+        for s, p, o, selected in selectors:
+            witness = after.first(s, p, o)
+            if witness is not None:
+                self.graph.add(witness)
+                shapes |= selected
+        return shapes
+
+    def _class_targets(self, node: Node, *, before: bool = False) -> set[Node]:
+        reach = self.reach
+        return {
+            shape for c in self._classes(node, before=before) for shape in reach.by_class.get(c, ())
+        }
+
+    def _classes(self, node: Node, *, before: bool = False) -> set[Node]:
+        """The classes of ``node``, with their superclasses."""
+        if before or node not in self.classes:
+            view = self.change.before if before else self.change.after
+            found = {sup for cls in view.objects(node, RDF.type) for sup in self._supers(cls)}
+            if before:
+                return found
+            self.classes[node] = found
+        return self.classes[node]
+
+    def _supers(self, cls: Node) -> set[Node]:
+        """``cls`` and its superclasses (the hierarchy is the same before and after)."""
+        if cls not in self.supers:
+            found, todo = {cls}, [cls]
+            while todo:
+                for sup in self.change.after.objects(todo.pop(), RDFS.subClassOf):
+                    if sup not in found:
+                        found.add(sup)
+                        todo.append(sup)
+            self.supers[cls] = found
+        return self.supers[cls]
+
+    def _collect(self, focus: frozenset[Node]) -> bool:
+        """Gather into :attr:`graph` what the shapes of ``focus`` read; False past the budget."""
+        reach, after, graph = self.reach, self.change.after, self.graph
+        queue: deque[tuple[Node, int]] = deque()
+        shapes: set[Node] = set()
+        for node in focus:
+            targets = self._targets(node)
+            shapes |= targets
+            queue.extend((node, reach.start[shape]) for shape in targets)
+        seen = set(queue)
+        while queue:
+            node, state = queue.popleft()
+            for kind, predicate, target in reach.out[state]:
+                reached: list[Node] = []
+                if kind == "eps":
+                    reached.append(node)
+                elif kind == "fwd" and not isinstance(node, Literal):
+                    for t in after.triples(node, predicate, None):
+                        graph.add(t)
+                        reached.append(t[2])
+                elif kind == "inv":
+                    for t in after.triples(None, predicate, node):
+                        graph.add(t)
+                        reached.append(t[0])
+                for n in reached:
+                    self.steps += 1
+                    if (n, target) not in seen:
+                        seen.add((n, target))
+                        queue.append((n, target))
+            if self.steps > MAX_STEPS:
+                return False
+        for t in after.triples(None, RDFS.subClassOf, None):
+            graph.add(t)
+        self.shapes = sorted(shapes, key=str)
+        return True
+
+
+__all__ = [
+    "MAX_CHANGE",
+    "MAX_STEPS",
+    "ChangeItem",
+    "ChangeScope",
+    "Data",
+    "change_scope",
+    "check_change",
+]
