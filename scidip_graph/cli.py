@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from scidip_graph.api import open_graph
 from scidip_graph.errors import DataSyntaxError, NotConformingError, ScidipError, UsageError
@@ -26,6 +26,11 @@ from scidip_graph.sparql.results import render_table, result_kind, serialize_res
 from scidip_graph.store import BACKENDS
 from scidip_graph.version import __version__
 
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from scidip_graph.ingest.validation import ValidationReport
+
 EXIT_OK, EXIT_NOT_CONFORMING, EXIT_USAGE = 0, 1, 2
 
 QUERY_FORMATS = ("table", *format_names())
@@ -35,10 +40,15 @@ QUERY_FORMATS = ("table", *format_names())
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     from scidip_graph.ingest.validation import load_shapes, validate
 
-    sources = open_graph(args.paths or None).sources
-    assert sources is not None
     shapes = load_shapes([Path(p) for p in args.shapes] if args.shapes else None)
-    report = validate(sources.to_rdflib(), shapes=shapes, origins=sources.origins)
+    if args.against_store is not None:
+        report = _validate_against_store(args, shapes)
+    else:
+        if args.graph is not None or args.data_dir is not None:
+            raise UsageError("--graph and --data-dir go with --against-store FILE")
+        sources = open_graph(args.paths or None).sources
+        assert sources is not None
+        report = validate(sources.to_rdflib(), shapes=shapes, origins=sources.origins)
     if args.format == "json":
         out.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "turtle":
@@ -46,6 +56,51 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(report.text() + "\n")
     return EXIT_OK if report.conforms else EXIT_NOT_CONFORMING
+
+
+def _validate_against_store(args: argparse.Namespace, shapes: Graph) -> ValidationReport:
+    """The report adding the file to the store would get (the dry run of a write)."""
+    from scidip_graph.ingest.gate import check_change
+    from scidip_graph.namespaces import GRAPH
+    from scidip_graph.rdf.formats import by_extension
+    from scidip_graph.sparql.dry_run import parse_addition, validate_addition
+    from scidip_graph.sparql.tokens_file import graph_iri
+    from scidip_graph.sparql.update import graph_key
+    from scidip_graph.store.durable import open_durable
+
+    if args.paths:
+        raise UsageError("give either PATH... or --against-store FILE, not both")
+    path = Path(args.against_store)
+    fmt = by_extension(path.suffix)
+    graph = None
+    if args.graph is not None:
+        try:
+            graph = graph_iri(args.graph)
+        except ValueError as err:
+            raise UsageError(str(err)) from None
+        if graph == "*":
+            raise UsageError("--graph takes one graph, not *")
+    elif fmt.kind == "graph":
+        graph = str(GRAPH[path.stem])  # where validate and the server put a file's triples
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise UsageError(f"cannot read {path}: {err.strerror}") from None
+    quads = parse_addition(data, format=fmt.name, graph=graph, source=str(path))
+    if args.data_dir is None:
+        store = open_graph().store
+    elif not args.data_dir.is_dir():
+        raise UsageError(f"no data folder at {args.data_dir}")
+    else:
+        store = open_durable(args.data_dir)
+    origins = {graph_key(q.graph_name): str(path) for q in quads}  # the report names FILE
+    return validate_addition(
+        store,
+        quads,
+        validate=lambda before, added, removed: check_change(
+            before, added=added, removed=removed, shapes=shapes, origins=origins
+        ),
+    )
 
 
 def cmd_query(args: argparse.Namespace, out: TextIO) -> int:
@@ -228,6 +283,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="data files or folders (default: the bundled data/)",
     )
     p.add_argument("--shapes", nargs="+", metavar="FILE", help="shapes instead of ontology/")
+    p.add_argument(
+        "--against-store",
+        metavar="FILE",
+        help="validate FILE as if it were added to the store (a dry run of the write): "
+        "only what it changes is checked, against the data already there",
+    )
+    p.add_argument(
+        "--graph",
+        metavar="IRI",
+        help="with --against-store: the graph FILE's triples go to (an IRI, graph:NAME or "
+        "default; by default graph:STEM, as for the bundled files)",
+    )
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="with --against-store: the server's data folder (default: the bundled data)",
+    )
 
     p = command("query", cmd_query, "Run a SPARQL query on the graph.", formats=QUERY_FORMATS)
     p.add_argument("query", help="the query text, or a file holding it")

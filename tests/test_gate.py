@@ -19,15 +19,27 @@ from collections.abc import Iterable
 from functools import cache
 
 import pyoxigraph as ox
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.namespace import NamespaceManager
 
-from scidip_graph.ingest.gate import change_scope, check_change
+from scidip_graph.ingest.gate import BULK, BULK_SHARE, change_scope, check_change
 from scidip_graph.ingest.loading import load_sources, parse_bytes, quads_to_rdflib, to_rdflib
 from scidip_graph.ingest.validation import ValidationReport, validate
-from scidip_graph.namespaces import GRAPH, ID, RDF, SCHEMA, SD, SH, SHAPE_PREFIXES, XSD
+from scidip_graph.namespaces import (
+    GRAPH,
+    ID,
+    PREFIXES,
+    RDF,
+    SCHEMA,
+    SD,
+    SH,
+    SHAPE_PREFIXES,
+    XSD,
+    prefix_declarations,
+)
 from scidip_graph.rdf.notation import render_path
 
 Key = tuple[str, str, str, str, str, str, str]
@@ -37,15 +49,9 @@ EDITORIAL = N(str(GRAPH.editorial))
 TYPE = N(str(RDF.type))
 XSD_NS = str(XSD)
 
-NEW_EXAMPLE = b"""
-@prefix sd: <https://w3id.org/scidip/ontology#> .
-@prefix id: <https://w3id.org/scidip/id/> .
-@prefix schema: <http://schema.org/> .
-@prefix dct: <http://purl.org/dc/terms/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix org: <http://www.w3.org/ns/org#> .
-@prefix time: <http://www.w3.org/2006/time#> .
-
+NEW_EXAMPLE = (
+    prefix_declarations(PREFIXES)
+    + """
 id:example\\/new a sd:Example ;
     schema:name "A new joint observatory"@en , "Un nouvel observatoire commun"@fr ;
     schema:description "CERN and SESAME scientists build a joint observatory in Jordan."@en ;
@@ -64,6 +70,7 @@ id:membership\\/new-jo-cern a org:Membership ;
     org:memberDuring [ a time:Interval ;
         time:hasBeginning [ a time:Instant ; time:inXSDDate "2024-01-01"^^xsd:date ] ] .
 """
+)
 
 
 @cache
@@ -77,7 +84,7 @@ def bundled_results() -> frozenset[Key]:
 
 
 def new_example() -> list[ox.Quad]:
-    triples = parse_bytes(NEW_EXAMPLE, format="turtle", bnode_prefix="gate-new")
+    triples = parse_bytes(NEW_EXAMPLE.encode(), format="turtle", bnode_prefix="gate-new")
     return [ox.Quad(q.subject, q.predicate, q.object, EDITORIAL) for q in triples]
 
 
@@ -362,6 +369,97 @@ def test_a_change_to_the_class_hierarchy_validates_everything() -> None:
     assert keys(check_change(store_of(bundled()), added=added)) == full
 
 
+def test_a_change_of_most_of_the_data_validates_everything() -> None:
+    store = store_of(bundled())
+    countries = [q for q in bundled() if q.graph_name == N(str(GRAPH.iso3166))]
+    assert len(countries) > BULK and len(countries) > BULK_SHARE * len(bundled())
+    scope = change_scope(store, removed=countries)
+    assert scope.focus_nodes is None and "triples" in scope.reason
+    assert change_scope(store, removed=countries[:BULK]).focus_nodes is not None
+
+
 def test_the_bundled_data_starts_with_warnings_only() -> None:
     # What the property test compares with: warnings to keep, no violation.
     assert {k[3].rsplit("#", 1)[1] for k in bundled_results()} == {"Warning"}
+
+
+# -- shapes beyond the project's: other paths, and what the gate cannot follow ---------------
+
+PATH_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:ThingShape a sh:NodeShape ;
+    sh:targetClass ex:Thing ;
+    sh:property [ sh:path [ sh:zeroOrMorePath ex:part ] ; sh:class ex:Part ;
+                  sh:message "every part, all the way down, is a Part" ] ,
+        [ sh:path ( [ sh:inversePath ex:owns ] ex:name ) ; sh:minCount 1 ;
+          sh:message "its owner has a name" ] ,
+        [ sh:path [ sh:oneOrMorePath [ sh:alternativePath ( ex:next ex:skip ) ] ] ;
+          sh:maxCount 2 ; sh:message "at most two steps ahead" ] .
+"""
+PATH_DATA = """
+@prefix ex: <http://example.org/> .
+ex:a a ex:Thing , ex:Part ; ex:part ex:b ; ex:next ex:n1 .
+ex:b a ex:Part ; ex:part ex:c .
+ex:c a ex:Part .
+ex:o ex:owns ex:a ; ex:name "owner" .
+ex:n1 ex:skip ex:n2 .
+"""
+
+
+def _path_case(added: list, removed: list) -> None:
+    shapes = Graph().parse(data=PATH_SHAPES, format="turtle")
+    before = Graph().parse(data=PATH_DATA, format="turtle")
+    after = Graph()
+    for t in before:
+        if t not in removed:
+            after.add(t)
+    for t in added:
+        after.add(t)
+    full_before = keys(validate(before, shapes=shapes))
+    full_after = keys(validate(after, shapes=shapes))
+    scope = change_scope(before, added=added, removed=removed, shapes=shapes)
+    assert scope.focus_nodes is not None
+    inside = {n.n3() for n in scope.focus_nodes}
+    gate = keys(check_change(before, added=added, removed=removed, shapes=shapes))
+    assert gate == {k for k in full_after if k[0] in inside}
+    assert {k for k in full_after if k[0] not in inside} == {
+        k for k in full_before if k[0] not in inside
+    }
+    assert "<http://example.org/a>" in inside
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "remove c a Part",  # two ex:part steps down from a
+        "remove o name",  # the owner, one step back then forward
+        "add n2 next n3",  # a third step ahead
+        "remove o owns a",
+    ],
+)
+def test_other_paths_put_the_right_nodes_in_scope(change: str) -> None:
+    ex = Namespace("http://example.org/")
+    triples = {
+        "remove c a Part": ([], [(ex.c, RDF.type, ex.Part)]),
+        "remove o name": ([], [(ex.o, ex.name, Literal("owner"))]),
+        "add n2 next n3": ([(ex.n2, ex.next, ex.n3)], []),
+        "remove o owns a": ([], [(ex.o, ex.owns, ex.a)]),
+    }
+    _path_case(*triples[change])
+
+
+@pytest.mark.parametrize(
+    ("extra", "unsupported"),
+    [
+        ("ex:ThingShape sh:sparql [ sh:select 'SELECT $this WHERE {}' ] .", True),
+        ("ex:ThingShape sh:closed true .", True),
+        ("ex:ThingShape sh:closed false .", False),
+    ],
+)
+def test_shapes_the_gate_cannot_follow_validate_everything(extra: str, unsupported: bool) -> None:
+    shapes = Graph().parse(data=PATH_SHAPES + extra, format="turtle")
+    ex = Namespace("http://example.org/")
+    scope = change_scope(Graph(), added=[(ex.x, RDF.type, ex.Thing)], shapes=shapes)
+    assert (scope.focus_nodes is None) is unsupported
+    assert not unsupported or "sh:" in scope.reason

@@ -55,6 +55,8 @@ EXAMPLES: dict[str, list[str]] = {
         "/sparql?query=SELECT",
     ],
     "/query": ["/query", "/query?format=nt"],
+    "/validate": ["/validate"],  # POST only: 405
+    "/store": ["/store", "/store?default", "/store?graph=https%3A%2F%2Fexample.org%2Fnone"],
     "/-/health": ["/-/health"],
     "/-/metrics": ["/-/metrics"],
     "/openapi.json": ["/openapi.json"],

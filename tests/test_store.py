@@ -42,7 +42,7 @@ def check_interface(store: Store, name: str) -> None:
     """What every store of every backend must do, whatever it is built on."""
     assert isinstance(store, Store) and not inspect.isabstract(type(store))
     assert store.name == name
-    assert isinstance(store.supports_update, bool) and isinstance(store.supports_dataset, bool)
+    assert isinstance(store.writable, bool) and isinstance(store.supports_dataset, bool)
     assert store.data_dir is None or store.data_dir.is_dir()
     assert store.refresh() == 0  # nothing happened elsewhere
     changed = store.last_modified()
@@ -102,7 +102,7 @@ def test_the_base_class_defaults_describe_a_store_that_has_nothing_more() -> Non
             return "0"
 
     store = Minimal()
-    assert (store.supports_update, store.supports_dataset) == (False, False)
+    assert (store.writable, store.supports_dataset) == (False, False)
     assert store.data_dir is None and store.refresh() == 0 and store.last_modified() is None
 
 

@@ -38,7 +38,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from scidip_graph.namespaces import RDF, RDFS, SH
+from scidip_graph.namespaces import RDF, RDFS, SH, compact
 
 # Core parameters that read nothing but the value nodes they are given (and shape metadata).
 _LOCAL = {
@@ -142,7 +142,7 @@ class _Compiler:
                 reach.start[shape] = self.shape(shape)
         for other in (SH.target, SH.rule, SH.sparql):
             if any(g.triples((None, other, None))):
-                reach.unsupported = reach.unsupported or f"the shapes use {other.n3()}"
+                reach.unsupported = reach.unsupported or f"the shapes use {compact(str(other))}"
         reach.shape_at = {state: shape for shape, state in reach.start.items()}
         return reach
 
@@ -162,7 +162,7 @@ class _Compiler:
             if predicate in _OFF_IF_TRUE:  # harmless when false
                 known = g.value(shape, predicate) == Literal(False)
             if not known:
-                reach.unsupported = reach.unsupported or f"a shape uses {predicate.n3()}"
+                reach.unsupported = reach.unsupported or f"a shape uses {compact(str(predicate))}"
         path = g.value(shape, SH.path)
         value = state if path is None else self.path(path, state, inverted=False)
         if (shape, SH["class"], None) in g:

@@ -41,6 +41,10 @@ class TripleView:
         """Every quad, with its graph's key."""
         raise NotImplementedError
 
+    def size(self) -> int:
+        """The number of quads (a full count where the engine has no cheaper one)."""
+        return sum(1 for _ in self.quads())
+
     def first(self, s: Node | None, p: Node | None, o: Node | None) -> Triple | None:
         return next(self.triples(s, p, o), None)
 
@@ -113,6 +117,9 @@ class OxigraphView(TripleView):
         for q in self.store.quads_for_pattern(None, None, None, None):
             yield (*self.terms.triple(q), oxigraph_graph_key(q.graph_name))
 
+    def size(self) -> int:
+        return len(self.store)
+
 
 class UnionView(TripleView):
     """Several views as one; each triple once."""
@@ -142,7 +149,8 @@ class ChangedView(TripleView):
 
     def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[Triple]:
         # The added ones first: a caller that wants one match may stop before the store.
-        bound = [(i, term) for i, term in enumerate((s, p, o)) if term is not None]
+        # Subject, then object, then predicate: the first bound of these is the most selective.
+        bound = [(i, term) for i, term in ((0, s), (2, o), (1, p)) if term is not None]
         candidates = self.by.get(bound[0], []) if bound else self.added
         for t in candidates:
             if all(t[i] == term for i, term in bound):

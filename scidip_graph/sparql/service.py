@@ -40,8 +40,8 @@ from scidip_graph.sparql.protocol import (
 )
 from scidip_graph.sparql.runner import Runner
 from scidip_graph.sparql.syntax import explain_syntax_error
-from scidip_graph.sparql.tokens import Tokens
-from scidip_graph.sparql.update import apply_update
+from scidip_graph.sparql.tokens import Curator, Tokens
+from scidip_graph.sparql.update import UpdateResult, apply_update
 from scidip_graph.sparql.writers import write_result
 from scidip_graph.store import QueryResult, Store
 
@@ -65,6 +65,17 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes | Iterable[bytes] = b""
     on_close: Callable[[], None] | None = None
+
+
+def written(
+    result: UpdateResult, *, status: int = 200, headers: Iterable[tuple[str, str]] = ()
+) -> Response:
+    """The success answer of a write (SPARQL Update, the Graph Store Protocol): JSON."""
+    return Response(
+        status,
+        [("Content-Type", "application/json"), ("Cache-Control", "no-store"), *headers],
+        json.dumps(result.to_json()).encode(),
+    )
 
 
 @dataclass
@@ -126,8 +137,13 @@ class SparqlService:
             min_timeout=self.settings.min_timeout,
         )
 
-    def check(self, op: Operation, *, authorization: str | None = None) -> QueryInfo:
+    def check(
+        self, op: Operation, *, authorization: str | None = None, dry_run: bool = False
+    ) -> QueryInfo:
         """Apply the policy: writes need a token; SERVICE and outside LOAD refused.
+
+        A ``dry_run`` update (``POST /validate``) writes nothing, so it needs no token; the
+        rest of the policy applies to it all the same.
 
         Raises:
             UnauthenticatedError, UnauthorizedError, UnavailableError: an update without a
@@ -138,7 +154,9 @@ class SparqlService:
             UnsupportedOperationError: the request chooses its dataset and the store cannot.
         """
         policy = self.policy
-        if op.kind == "update" and self.tokens.configured:
+        if op.kind == "update" and dry_run:
+            policy = Policy(**{**policy.__dict__, "allow_updates": True})
+        elif op.kind == "update" and self.tokens.configured:
             # 401 or 403 before the update is even parsed. The write path will ask the
             # curator to authorize() the graphs its changeset touches, once it is applied to
             # the would-be state: known then, never guessed from the update's text.
@@ -197,6 +215,25 @@ class SparqlService:
             UnauthorizedError, NotConformingError, ScidipError: as ``apply_update`` does;
                 nothing is written then.
         """
+        result = apply_update(
+            self.store,
+            op.text,
+            curator=self.writer(authorization),
+            base_iri=self.base_iri,
+            using_graphs=op.default_graphs,
+            using_named_graphs=op.named_graphs,
+        )
+        return written(result)
+
+    def writer(self, authorization: str | None) -> Curator:
+        """The curator a write request's ``Authorization`` header names, if writes work here.
+
+        Raises:
+            UnsupportedOperationError: the server is read-only (no tokens, or a store that
+                cannot be written; 501).
+            UnauthenticatedError, UnauthorizedError, UnavailableError: as
+                :meth:`~.tokens.Tokens.authenticate` does.
+        """
         if not self.tokens.configured or not self.store.writable:
             raise UnsupportedOperationError(
                 f"this server is read-only: its {self.store.name} store cannot be written"
@@ -205,17 +242,7 @@ class SparqlService:
                 hint="Serve a data folder (SCIDIP_DATA_DIR) with write tokens "
                 "(SCIDIP_WRITE_TOKEN or SCIDIP_TOKENS_FILE).",
             )
-        result = apply_update(
-            self.store,
-            op.text,
-            curator=self.tokens.authenticate(authorization),
-            base_iri=self.base_iri,
-            using_graphs=op.default_graphs,
-            using_named_graphs=op.named_graphs,
-        )
-        body = json.dumps(result.to_json()).encode()
-        headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
-        return Response(200, headers, body)
+        return self.tokens.authenticate(authorization)
 
     def query(
         self,

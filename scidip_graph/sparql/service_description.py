@@ -14,13 +14,14 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from scidip_graph.namespaces import RDF, SD, SDS, VOID, W3C_FORMATS, XSD
+from scidip_graph.namespaces import DCTERMS, RDF, SD, SDS, VOID, W3C_FORMATS, XSD
 from scidip_graph.rdf.formats import FORMATS as FORMAT_TABLE
 from scidip_graph.settings import Settings, query_memory_bytes
 from scidip_graph.sparql import egress
 from scidip_graph.store import Store
 
 RDF_TYPE = ox.NamedNode(str(RDF.type))
+GRAPH_STORE_PROTOCOL = "https://www.w3.org/TR/sparql11-http-rdf-update/"
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -56,6 +57,12 @@ def _triples(store: Store, settings: Settings, endpoint: str) -> Iterator[ox.Tri
         yield ox.Triple(update_service, _n(SDS + "endpoint"), _n(updates))
         for node in (service, update_service):
             yield ox.Triple(node, _n(SDS + "supportedLanguage"), _n(SDS + "SPARQL11Update"))
+        # The Graph Store Protocol at /store: SD has no term for it; dct:conformsTo names it.
+        graph_store = endpoint.removesuffix("sparql") + "store"
+        store_service = _n(graph_store + "#service")
+        yield ox.Triple(store_service, RDF_TYPE, _n(SDS + "Service"))
+        yield ox.Triple(store_service, _n(SDS + "endpoint"), _n(graph_store))
+        yield ox.Triple(store_service, _n(str(DCTERMS.conformsTo)), _n(GRAPH_STORE_PROTOCOL))
     if settings.service_allowlist:
         yield ox.Triple(service, _n(SDS + "feature"), _n(SDS + "BasicFederatedQuery"))
     for fmt in FORMAT_TABLE:  # every format the endpoint answers in

@@ -120,38 +120,92 @@ def apply_update(
     text = with_using(text, using_graphs or [], using_named_graphs or [])
     with store.writing():
         store.refresh()
-        before = set(store.quads())
-        scratch = ox.Store()
-        scratch.extend(before)
-        try:
-            scratch.update(text, base_iri=base_iri)
-        except SyntaxError as err:
-            raise sparql_syntax_error(err) from None
-        except (OSError, RuntimeError) as err:
-            raise update_error(err) from err
-        after = set(scratch)
-        added, removed = sorted(after - before, key=str), sorted(before - after, key=str)
-        graphs = sorted({graph_key(q.graph_name) for q in (*added, *removed)})
-        curator.authorize(graphs)
-        if not added and not removed:
-            return UpdateResult(0, 0, [], [], store.version, 0)
-        for quad in added:  # the scratch store back to the state before, for the gate
-            scratch.remove(quad)
-        scratch.extend(removed)
-        report = validate(scratch, added, removed)
-        if not report.conforms:
-            raise not_conforming(report)
-        at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        stamps_added, stamps_removed = modified_stamps(scratch, graphs, at)
-        changeset = store.commit(
-            added=[*added, *stamps_added],
-            removed=[*removed, *stamps_removed],
-            author=curator.name,
-            message=text,
+        scratch, added, removed = update_change(store, text, base_iri=base_iri)
+        return commit_change(
+            store, scratch, added, removed, curator=curator, message=text, validate=validate
         )
-        return UpdateResult(
-            len(added), len(removed), graphs, report.warnings(), store.version, changeset.id
-        )
+
+
+def commit_change(
+    store: Store,
+    before: ox.Store,
+    added: Sequence[ox.Quad],
+    removed: Sequence[ox.Quad],
+    *,
+    curator: Curator,
+    message: str,
+    what: str = "update",
+    validate: Gate = gate,
+) -> UpdateResult:
+    """Commit a computed change, or change nothing: the write core of every write.
+
+    SPARQL Update (:func:`apply_update`) and the Graph Store Protocol
+    (:mod:`scidip_graph.sparql.graph_store`) compute their change, then call this inside
+    ``store.writing()``, after the catch-up with the log.
+
+    Args:
+        store: the store written (through its change log).
+        before: the dataset as it is, for the gate and the ``dct:modified`` stamps.
+        added, removed: the change: quads not in ``before``, and quads in it.
+        curator: who writes; the change may only touch the curator's graphs.
+        message: the change log's record of it (the update text, an upload's digest).
+        what: how the 422 message names the write.
+        validate: the SHACL gate.
+
+    Raises:
+        UnauthorizedError: a graph outside the curator's (403).
+        NotConformingError: the would-be state violates a shape (422).
+    """
+    graphs = sorted({graph_key(q.graph_name) for q in (*added, *removed)})
+    curator.authorize(graphs)
+    if not added and not removed:
+        return UpdateResult(0, 0, [], [], store.version, 0)
+    report = validate(before, list(added), list(removed))
+    if not report.conforms:
+        raise not_conforming(report, what=what)
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    stamps_added, stamps_removed = modified_stamps(before, graphs, at)
+    changeset = store.commit(
+        added=[*added, *stamps_added],
+        removed=[*removed, *stamps_removed],
+        author=curator.name,
+        message=message,
+    )
+    return UpdateResult(
+        len(added), len(removed), graphs, report.warnings(), store.version, changeset.id
+    )
+
+
+def update_change(
+    store: Store, text: str, *, base_iri: str | None = None
+) -> tuple[ox.Store, list[ox.Quad], list[ox.Quad]]:
+    """What ``text`` would change: run on a scratch copy of the dataset; ``store`` is untouched.
+
+    ``text`` has its ``USING`` clauses already (:func:`with_using`). The SPARQL Update write
+    path and the dry run (:mod:`scidip_graph.sparql.dry_run`) both compute a change here.
+
+    Returns:
+        The scratch store, holding the dataset as it is before the change (what the gate
+        reads), and the quads the update adds and removes, sorted.
+
+    Raises:
+        SparqlSyntaxError, QueryEvaluationError, UpstreamError: the update cannot run.
+    """
+    before = set(store.quads())
+    scratch = ox.Store()
+    scratch.extend(before)
+    try:
+        scratch.update(text, base_iri=base_iri)
+    except SyntaxError as err:
+        raise sparql_syntax_error(err) from None
+    except (OSError, RuntimeError) as err:
+        raise update_error(err) from err
+    after = set(scratch)
+    added, removed = sorted(after - before, key=str), sorted(before - after, key=str)
+    for quad in added:  # the scratch store back to the state before, for the gate
+        scratch.remove(quad)
+    scratch.extend(removed)
+    return scratch, added, removed
 
 
 def update_error(err: OSError | RuntimeError) -> Exception:
@@ -269,13 +323,13 @@ def result_json(result: ValidationResult) -> dict[str, object]:
     }
 
 
-def not_conforming(report: ValidationReport) -> ScidipError:
+def not_conforming(report: ValidationReport, *, what: str = "update") -> ScidipError:
     """The 422 of a change the shapes refuse: every result in ``detail["results"]``."""
     count = len(report.violations())
     error = NotConformingError(
-        f"the update would break {count} shape constraint{'s' * (count != 1)}; nothing was written",
+        f"the {what} would break {count} shape constraint{'s' * (count != 1)}; nothing was written",
         report=report,
     )
-    error.hint = "Fix the data the results name, and send the update again."
+    error.hint = f"Fix the data the results name, and send the {what} again."
     error.detail = {"results": [result_json(r) for r in report.results]}
     return error

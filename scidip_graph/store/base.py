@@ -33,10 +33,10 @@ class Store(ABC):
 
     Attributes:
         name: the backend's registry name (what ``SCIDIP_STORE`` calls it).
-        supports_update: the store applies SPARQL Update itself. None does yet: the embedded
-            store is written through its change log (``DurableStore.commit``).
-        writable: :meth:`commit` records changes (the durable embedded store); SPARQL Update
-            and the other write paths need it.
+        writable: :meth:`commit` records changes (the durable embedded store); every write
+            path needs it (SPARQL Update, the Graph Store Protocol, loads), and ``/-/health``
+            reports it. The one write flag: SPARQL Update runs on a scratch copy of the data,
+            never on the store, so no flag says whether a store runs updates itself.
         supports_dataset: the ``default_graph``/``named_graphs``/``union_default`` arguments
             of :meth:`query` work, so requests may choose their dataset (``default-graph-uri``,
             ``named-graph-uri``, ``FROM``).
@@ -45,7 +45,6 @@ class Store(ABC):
     """
 
     name: ClassVar[str]
-    supports_update: ClassVar[bool] = False
     supports_dataset: ClassVar[bool] = False
     writable: ClassVar[bool] = False
     data_dir: Path | None = None

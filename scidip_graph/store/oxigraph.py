@@ -53,7 +53,6 @@ class OxigraphStore(Store):
     """
 
     name = "embedded"
-    supports_update = False  # writes go through DurableStore.commit (changesets), not SPARQL
     supports_dataset = True
 
     def __init__(self) -> None:

@@ -1,8 +1,9 @@
 """The web app: ``create_app()`` is the only way to get one (STYLE habit 2).
 
-Blueprints (``linkeddata``, ``site``, ``downloads``, ``ops``, ``query_page``), the WSGI fast
-path for ``/sparql``, templates, the OpenAPI description, metrics, links. The only room that
-imports Flask. May import: sparql, pages and the rooms below them.
+Blueprints (``linkeddata``, ``site``, ``downloads``, ``ops``, ``query_page``, ``dry_run``,
+``graph_store``), the WSGI fast path for ``/sparql``, templates, the OpenAPI description,
+metrics, links. The only room that imports Flask. May import: sparql, pages and the rooms
+below them.
 
 >>> from scidip_graph.store import OxigraphStore
 >>> app = create_app(store=OxigraphStore())
@@ -30,7 +31,7 @@ from scidip_graph.web.metrics import Metrics
 
 log = logging.getLogger("scidip_graph.web")
 
-BLUEPRINTS = ("query_page", "ops", "site", "linkeddata", "downloads")
+BLUEPRINTS = ("query_page", "ops", "site", "linkeddata", "downloads", "dry_run", "graph_store")
 """The modules of this package whose ``bp`` blueprint the app registers, in order."""
 
 
@@ -77,6 +78,7 @@ def create_app(
         "settings": settings,
         "service": service,
         "metrics": metrics,
+        "on_doomed": on_doomed,  # for the Flask routes that run work on the runner too
     }
 
     for name in BLUEPRINTS:

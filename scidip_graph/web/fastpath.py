@@ -84,7 +84,7 @@ class SparqlEndpoint:
                     method,
                     parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True),
                     environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower(),
-                    _body(environ, self.service.settings.max_upload_bytes),
+                    read_body(environ, self.service.settings.max_upload_bytes),
                 )
                 op = self.service.operation(req)
                 if op is None:
@@ -185,7 +185,13 @@ class _Body:
             self._on_close()
 
 
-def _body(environ: dict[str, Any], limit: int) -> bytes:
+def read_body(environ: dict[str, Any], limit: int) -> bytes:
+    """The request body of a POST or PUT (b"" for other methods), at most ``limit`` bytes.
+
+    Raises:
+        PayloadTooLargeError: a longer body (413).
+        RequestTimeoutError, UsageError: a body too slow, or cut short.
+    """
     try:
         return _read_body(environ, limit)
     except TimeoutError:
@@ -197,7 +203,7 @@ def _body(environ: dict[str, Any], limit: int) -> bytes:
 
 
 def _read_body(environ: dict[str, Any], limit: int) -> bytes:
-    if environ["REQUEST_METHOD"] != "POST":
+    if environ["REQUEST_METHOD"] not in ("POST", "PUT"):
         return b""
     length = environ.get("CONTENT_LENGTH") or ""
     stream = environ["wsgi.input"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from scidip_graph.namespaces import ID
-from scidip_graph.rdf.formats import formats_for, get_format
+from scidip_graph.rdf.formats import FORMATS, RDF_KINDS, formats_for, get_format
 from scidip_graph.settings import Settings
+from scidip_graph.sparql.graph_store import UPLOAD_MEDIA_TYPES
 from scidip_graph.version import __version__
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -130,6 +131,82 @@ def _sparql_path(summary: str) -> dict[str, Any]:
     }
 
 
+def _validate_path() -> dict[str, Any]:
+    update = {"type": "object", "properties": {"update": {"type": "string"}}}
+    data = {f.media_type: {"schema": {"type": "string"}} for f in FORMATS if f.kind in RDF_KINDS}
+    graph_params = [
+        *_graph_params(
+            "The graph an upload in a graph format goes to (or default).",
+            "An upload in a graph format goes to the default graph.",
+        ),
+        *(p for p in _SPARQL_PARAMS if p["name"] == "timeout"),
+    ]
+    return {
+        "post": {
+            "summary": "Dry run of a write: the SHACL report that data added (by Content-Type) "
+            "or an update would get; nothing is written, no token needed",
+            "parameters": graph_params,
+            "requestBody": {
+                "content": {
+                    "application/x-www-form-urlencoded": {"schema": update},
+                    "application/sparql-update": {"schema": {"type": "string"}},
+                    **data,
+                }
+            },
+            "responses": {
+                "200": {
+                    "description": "The report: conforms, and each result's focus node, path, "
+                    "value, message, severity and shape (JSON), or sh:ValidationReport (Turtle), "
+                    "by Accept.",
+                    "content": {"application/json": {}, get_format("turtle").media_type: {}},
+                },
+                **_errors(400, 403, 406, 413, 415, 503),
+            },
+        }
+    }
+
+
+def _graph_params(graph: str, default: str) -> list[dict[str, Any]]:
+    """The ``graph`` and ``default`` query parameters, described."""
+    return [
+        {"name": "graph", "in": "query", "schema": {"type": "string"}, "description": graph},
+        {"name": "default", "in": "query", "allowEmptyValue": True, "description": default},
+    ]
+
+
+def _store_path() -> dict[str, Any]:
+    graph = _graph_params("The graph's IRI (or give default).", "The default graph.")
+    body = {"content": {m: {"schema": {"type": "string"}} for m in UPLOAD_MEDIA_TYPES}}
+    written = {"description": "What was written (added, removed, graphs, SHACL warnings)."}
+
+    def write(summary: str, *, upload: bool) -> dict[str, Any]:
+        created = {"201": {**written, "description": "Created (Location)."}} if upload else {}
+        return {
+            "summary": summary + ", with a bearer token, through the SHACL gate",
+            "parameters": graph,
+            **({"requestBody": body} if upload else {}),
+            "responses": {
+                "200": written,
+                **created,
+                **_errors(400, 401, 403, *((413, 415) if upload else (404,)), 422, 501),
+            },
+        }
+
+    return {
+        "get": {
+            "summary": "SPARQL 1.1 Graph Store Protocol: one graph, in an RDF format by Accept",
+            "parameters": graph,
+            "responses": {
+                "200": {"description": "The graph", "content": {m: {} for m in _RDF_TYPES}},
+                **_errors(400, 404, 406),
+            },
+        },
+        "put": write("Replace the graph", upload=True),
+        "post": write("Merge into the graph (a new graph without graph or default)", upload=True),
+        "delete": write("Remove the graph", upload=False),
+    }
+
+
 _RDF_TYPES = tuple(f.media_type for f in formats_for("graph"))
 _SUFFIXES = ", ".join(f.extension for f in formats_for("graph"))
 _JSONLD = get_format("jsonld").media_type
@@ -243,6 +320,8 @@ def openapi(settings: Settings, *, server: str) -> dict[str, Any]:
             "/sparql": _sparql_path("SPARQL 1.1 query"),
             "/query": _sparql_path("SPARQL 1.1 query (alias of /sparql)"),
             "/update": _sparql_path("SPARQL 1.1 update, with a bearer token (as on /sparql)"),
+            "/validate": _validate_path(),
+            "/store": _store_path(),
             "/-/health": {
                 "get": {
                     "summary": "Store state, size and data version",

@@ -79,7 +79,7 @@ def health() -> Any:
                 "quads": quads,
                 "named_graphs": len(store.graph_names()),
                 "data_version": store.version,
-                "supports": {"update": store.supports_update, "dataset": store.supports_dataset},
+                "supports": {"write": store.writable, "dataset": store.supports_dataset},
                 "seconds": round(time.perf_counter() - started, 6),
             },
             "worker": os.getpid(),
