@@ -50,13 +50,13 @@ through the gate, 19 s in a full validation.
 **The engine: pyshacl**, the reference, given the part of the graph in scope and the part of
 the shapes graph that the shapes targeting it use (``validate_graph(node_shapes=...)``). One
 new example of 23 triples (``bench/bench_gate.py``, BENCHMARKS.md "The SHACL gate") takes
-10-25 ms through the gate on the bundled data, on 100k and on 1M triples alike (the same four
-nodes are in scope), against about 2 s, 25 s and 4.5 minutes for a full pyshacl validation.
-The ``shacl`` package on PyPI (Rust) validates the gate's part in 1-4 ms where pyshacl takes
-10-13: not worth a dependency, a layer translating its results into pyshacl's report (its
-blank property shapes carry its own labels) and a test holding the two equal. It would matter
-for the whole-state fallback on big data (18 s at 1M triples, N-Triples writing included,
-against pyshacl's minutes): a bulk load's choice.
+10-20 ms through the gate on the bundled data, on 100k and on 1M triples alike (the same four
+nodes are in scope), against 1.4 s, 24 s and 3.5 minutes for a full pyshacl validation. The
+``shacl`` package on PyPI (Rust) validates the gate's part in 1-2 ms where pyshacl takes 6-15:
+not worth a dependency, a layer translating its results into pyshacl's report (its blank
+property shapes carry its own labels) and a test holding the two equal. It would matter for
+the whole-state fallback on big data (12 s at 1M triples, N-Triples writing included, against
+pyshacl's minutes): a bulk load's choice.
 
 >>> from rdflib import Graph, Literal, URIRef
 >>> from scidip_graph.namespaces import ID, RDF, SCHEMA

@@ -29,7 +29,7 @@ from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from scidip_graph.ingest.views import RdflibView
-from scidip_graph.namespaces import RDF, SH, SHAPE_PREFIXES
+from scidip_graph.namespaces import RDF, RDFS, SH, SHAPE_PREFIXES
 from scidip_graph.rdf.notation import render_path, render_value
 from scidip_graph.resources import ONTOLOGY_DIR
 
@@ -307,6 +307,8 @@ def _shapes_part(shapes: Graph, roots: frozenset[Node]) -> Graph:
     part = Graph(bind_namespaces="none")
     for prefix, namespace in shapes.namespaces():
         part.bind(prefix, namespace)
+    for triple in shapes.triples((None, RDFS.subClassOf, None)):  # implicit class targets
+        part.add(triple)
     seen: set[Node] = set()
     todo = list(roots)
     while todo:
