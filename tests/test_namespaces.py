@@ -120,7 +120,7 @@ def test_the_context_and_the_rdf_files_give_each_prefix_the_same_namespace() -> 
     }
     assert declared == {p: NAMESPACES[p] for p in declared}
     turtle_prefix = re.compile(r"^@prefix\s+([\w-]*):\s*<([^>]*)>", re.MULTILINE)
-    for path in [*ONTOLOGY_DIR.glob("*.ttl"), *DATA_DIR.glob("*.trig")]:
+    for path in [*ONTOLOGY_DIR.glob("*.ttl"), *DATA_DIR.rglob("*.trig")]:
         for prefix, namespace in turtle_prefix.findall(path.read_text(encoding="utf-8")):
             if prefix in NAMESPACES:
                 assert NAMESPACES[prefix] == namespace, f"{path.name}: {prefix}:"

@@ -138,7 +138,7 @@ EXPECTED["facts-by-source"] = [
     (
         graph("editorial"),
         EDITORIAL_GRAPH_TITLE,
-        64,
+        236,
         source("cern-member-states-page"),
         CERN_PAGE_TITLE,
         False,
@@ -146,12 +146,12 @@ EXPECTED["facts-by-source"] = [
     (
         graph("editorial"),
         EDITORIAL_GRAPH_TITLE,
-        64,
+        236,
         source("kooperation-international-sesame"),
         SESAME_PAGE_TITLE,
         False,
     ),
-    (graph("editorial"), EDITORIAL_GRAPH_TITLE, 64, source("twas-article"), ARTICLE_TITLE, True),
+    (graph("editorial"), EDITORIAL_GRAPH_TITLE, 236, source("twas-article"), ARTICLE_TITLE, True),
     (
         graph("identifiers"),
         IDENTIFIERS_GRAPH_TITLE,

@@ -61,8 +61,8 @@ LANGUAGES: tuple[tuple[str, str], ...] = (
 )
 """(language tag, pycountry locale) for the names besides English, which is pycountry's own."""
 
-FORMER_COUNTRIES: tuple[str, ...] = ("CSHH", "YUCS")
-"""ISO 3166-3 alpha-4 codes of the former countries the sources name (CERN members)."""
+FORMER_COUNTRIES: tuple[str, ...] = ("CSHH", "DDDE", "SUHH", "YUCS")
+"""ISO 3166-3 alpha-4 codes of the former countries the sources name (CERN members, the cases)."""
 
 COUNTRY_PREFIX = str(ID["country/"])
 

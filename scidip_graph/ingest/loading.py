@@ -62,9 +62,9 @@ class LoadedSources:
 
 
 def bundled_files(data_dir: Path = DATA_DIR) -> list[Path]:
-    """The bundled data files, sorted by name."""
+    """The data files of a folder and its subfolders (``data/cases/``), sorted by path."""
     return sorted(
-        p for p in data_dir.iterdir() if p.is_file() and _rdf_format_or_none(p) is not None
+        p for p in data_dir.rglob("*") if p.is_file() and _rdf_format_or_none(p) is not None
     )
 
 
