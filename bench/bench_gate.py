@@ -65,6 +65,7 @@ id:example\\/gate-bench a sd:Example ;
     schema:name "A joint observatory"@en , "Un observatoire commun"@fr ;
     schema:description "Scientists of two organisations build a joint observatory."@en ;
     sd:outcome "A shared instrument."@en ;
+    sd:primaryCategory id:concept\\/science-for-diplomacy ;
     sd:category id:concept\\/science-for-diplomacy , id:concept\\/diplomacy-for-science ;
     sd:involvesOrganization <{org1}> , <{org2}> ;
     sd:involvesCountry <{country1}> , <{country2}> , <{country3}> ;

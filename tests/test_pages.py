@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from html import unescape
 
 import pytest
 from flask.testing import FlaskClient
@@ -125,7 +126,8 @@ def test_concept_scheme_page_shows_each_category_and_its_examples(
     }
     for r in rows:
         section = html.split('href="/id/' + r["cat"][len(ID) :] + '"', 1)[1].split("<h3", 1)[0]
-        assert r["def"] in section.replace("&#39;", "'")
+        section = unescape(section)
+        assert r["def"] in section
         assert r["name"] in section, (r["cat"], r["name"])
 
 
@@ -168,7 +170,7 @@ def test_search_finds_cern_by_nuclear(client: FlaskClient) -> None:
     r = client.get("/search", query_string={"q": "nuclear"}, headers=BROWSER)
     assert 'href="/id/organization/cern"' in r.data.decode()
     js = client.get("/search", query_string={"q": "Nuclear", "format": "json"}).json
-    assert js["results"][0]["iri"] == ID + "organization/cern"
+    assert ID + "organization/cern" in [hit["iri"] for hit in js["results"]]
 
 
 @pytest.mark.parametrize("q", ['"', "\\", "') } DROP ALL #", "a\nb", "瑞士", ""])

@@ -16,7 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from scidip_graph.namespaces import DCTERMS, PROV, RDFS, SCHEMA, SKOS
+from scidip_graph.namespaces import DCTERMS, PROV, RDFS, SCHEMA, SD, SKOS
 from scidip_graph.store import Store
 
 LABEL_PROPERTIES = tuple(str(p) for p in (SCHEMA.name, SKOS.prefLabel, DCTERMS.title, RDFS.label))
@@ -63,6 +63,27 @@ def label_map(store: Store, iris: Iterable[str], *, lang: str = "en") -> dict[st
             if key not in best or (rank, label.value) < best[key]:
                 best[key] = (rank, label.value)
     return {k: v for k, (_, v) in best.items()}
+
+
+def treaty_party_labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
+    """A label for each nameless ``sd:TreatyParty`` among ``iris``: ``Italy: party to X``."""
+    iris = set(iris)
+    if not iris:
+        return {}
+    query = f"""
+SELECT ?tp ?party ?treaty WHERE {{
+  VALUES ?tp {{ {values(iris)} }}
+  ?tp a <{SD.TreatyParty}> ; <{SD.party}> ?party ; <{SD.treaty}> ?treaty .
+}}"""
+    found = rows(store, query)
+    names = label_map(store, {r[k].value for r in found for k in ("party", "treaty")})
+    return {
+        r["tp"].value: (
+            f"{names.get(r['party'].value, r['party'].value)}: party to "
+            f"{names.get(r['treaty'].value, r['treaty'].value)}"
+        )
+        for r in found
+    }
 
 
 @dataclass

@@ -50,7 +50,7 @@ from scidip_graph.pages.presentation import (
     section_order,
     term_label,
 )
-from scidip_graph.pages.readers import graph_sources, label_map, rows
+from scidip_graph.pages.readers import graph_sources, label_map, rows, treaty_party_labels
 from scidip_graph.store import Store
 
 _PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9][A-Za-z0-9._~-]*)*$")
@@ -67,8 +67,16 @@ INVOLVES = tuple(
         "involvesCountry",
         "involvesPerson",
         "involvesPlace",
+        "hostCountry",
+        "participantCountry",
+        "formerParticipantCountry",
+        "hostOrganization",
+        "participantOrganization",
+        "aboutTaxon",
     )
 )
+SPECIFIC_INVOLVES = INVOLVES[5:10]
+"""Host and participant links: each comes with a general one (sd:involvesCountry...)."""
 PERSON = str(SCHEMA.Person)
 MEMBERSHIP = str(ORG.Membership)
 MEMBERSHIP_LINKS = (str(ORG.member), str(ORG.organization))
@@ -101,6 +109,7 @@ def resource_description(store: Store, iri: str) -> Description | None:
     if not out and not inc:
         return None
     labels = label_map(store, _iris(out, inc))
+    labels.update(treaty_party_labels(store, _iris(out, inc) - set(labels)))
     graphs = {g for r in out + inc for g in r["graphs"]}
     types = [_value(r["o"], labels) for r in out if r["s"] == node and r["p"].value == RDF_TYPE]
     type_iris = [t.iri for t in types if t.iri]
@@ -349,17 +358,23 @@ def _group_incoming(
     examples: dict[str, list[ExampleLink]] = {}
     people: list[Fact] = []
     other: list[Fact] = []
+    # A graph stating "host country" also states "involves country": show the general link only
+    # for the graphs that say no more (the article's involvement, beside the curators' role).
+    specific = {(r["s"], g) for r in inc if r["p"].value in SPECIFIC_INVOLVES for g in r["graphs"]}
     for r in sorted(inc, key=lambda r: (labels.get(r["s"].value, r["s"].value), r["p"].value)):
         p, types = r["p"].value, [t.value for t in r["types"]]
         value = _value(r["s"], labels)
         if p in MEMBERSHIP_LINKS:
             continue  # shown in the memberships table
         if EXAMPLE in types and p in INVOLVES:
+            graphs = r["graphs"]
+            if p not in SPECIFIC_INVOLVES:
+                graphs = [g for g in graphs if (r["s"], g) not in specific]
+                if not graphs:
+                    continue
             cats = sorted(labels.get(c.value, c.value) for c in r["cats"]) or ["(no category)"]
             for cat in cats:
-                examples.setdefault(cat, []).append(
-                    ExampleLink(value, term_label(p, own), r["graphs"])
-                )
+                examples.setdefault(cat, []).append(ExampleLink(value, term_label(p, own), graphs))
         elif PERSON in types:
             people.append(Fact(p, value, r["graphs"]))
         else:
