@@ -62,6 +62,11 @@ SHORTCUT = {"observer": "observerOf", "fellow": "fellowOf"}  # otherwise sd:memb
 LANGUAGES = ("fr", "es", "ar", "zh", "ru")
 REFERENCE, SOURCES, EDITORIAL = 0, (1, 2, 3), 4
 N_GRAPHS = 5
+GENERATOR = 3
+"""The generator's edition, in the manifest: bench/run.py regenerates data of an older one
+(2: the data conforms to the shapes, provenance and primary categories included; 3: each
+country is in a region)."""
+GENERATED_AT = "2026-01-01T00:00:00Z"  # fixed: the same size and seed give the same bytes
 
 # Where the triples go, as shares of what is left after the fixed reference data.
 SHARES = {
@@ -247,11 +252,18 @@ class Generator:
             self.add(REFERENCE, country, "sd:iso3166Alpha2", ox.Literal(c.alpha_2))
             self.add(REFERENCE, country, "sd:iso3166Alpha3", ox.Literal(c.alpha_3))
             self.add(REFERENCE, country, "sd:iso3166Numeric", ox.Literal(c.numeric))
+            # Every country is in a region (shape:CountryRegionShape): one per initial letter.
+            region = iri("region", f"bench-region-{c.alpha_2[0].lower()}")
+            self.add(REFERENCE, region, "rdf:type", term("sd:Region"))
+            self.add(REFERENCE, region, "schema:name", text(f"Region {c.alpha_2[0]}"))
+            self.add(REFERENCE, country, "schema:containedInPlace", region)
         self.countries.sort(key=lambda n: n.value)
 
     def topic_tree(self) -> None:
         """Topics under science diplomacy, four levels deep (for ``skos:broader*``)."""
         scheme = iri("scheme", "topics")
+        self.add(REFERENCE, scheme, "rdf:type", term("skos:ConceptScheme"))
+        self.add(REFERENCE, scheme, "skos:prefLabel", text("Topics"))
         for i in range(self.sizes.topics):
             topic = iri("concept", f"topic-{i:05d}")
             field_name = FIELDS[i % len(FIELDS)]
@@ -320,6 +332,7 @@ class Generator:
         categories = rng.sample(CATEGORIES, 2 if rng.random() < 0.3 else 1)
         for category in categories:
             self.add(EDITORIAL, example, "sd:category", iri("concept", category))
+        self.add(EDITORIAL, example, "sd:primaryCategory", iri("concept", categories[0]))
 
     def make_membership(self, i: int) -> None:
         rng = self.rng
@@ -394,9 +407,20 @@ def description(graph: int) -> Iterator[ox.Quad]:
         (term("prov:wasDerivedFrom"), iri("source", "bench-generator")),
         (term("prov:wasAttributedTo"), agent),
         (term("dct:license"), ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")),
+        (term("prov:generatedAtTime"), ox.Literal(GENERATED_AT, datatype=term("xsd:dateTime"))),
     ]
     for p, o in triples:
         yield ox.Quad(node, p, o, ox.DefaultGraph())
+    # What the provenance points at, described as the shapes ask (the data conforms).
+    sources = [("bench-generator", "The benchmark data generator (bench/generate.py)")]
+    if graph in SOURCES:
+        sources.append((f"bench-source-{graph}", f"Generated source document {graph}"))
+    described = [(agent, A, term("prov:Agent")), (agent, term("schema:name"), text("bench"))]
+    for slug, title in sources:
+        described += [(iri("source", slug), A, term("prov:Entity"))]
+        described += [(iri("source", slug), term("dct:title"), text(title))]
+    for s, p, o in described:
+        yield ox.Quad(s, p, o, ox.DefaultGraph())
 
 
 def write(generator: Generator, out: Path, *, seed: int, target: int) -> dict[str, object]:
@@ -414,6 +438,7 @@ def write(generator: Generator, out: Path, *, seed: int, target: int) -> dict[st
         "target_triples": target,
         "triples": len(everything),
         "seed": seed,
+        "generator": GENERATOR,
         "graphs": [f"{GRAPH}bench-{g}" for g in range(N_GRAPHS)],
         "counts": vars(generator.sizes),
         "samples": generator.samples(),

@@ -24,6 +24,11 @@ DEFAULT_SHAPES_PATH = ONTOLOGY_DIR / "shapes-iso3166.ttl"
 
 CodeRow = tuple[str | None, str | None, str | None, str | None]
 
+USER_ASSIGNED: tuple[str, ...] = ("XK",)
+"""Codes of ISO 3166-1's user-assigned range (``AA``, ``QM``-``QZ``, ``XA``-``XZ``, ``ZZ``) that
+a source uses for a country ISO does not list: XK for Kosovo, as the Horizon Europe case sheet
+marks it. Such a country carries ``sd:userAssignedCode`` instead of ISO codes."""
+
 
 def code_table() -> list[CodeRow]:
     """Every ISO 3166 code combination: (alpha-2, alpha-3, numeric, alpha-4).
@@ -113,11 +118,13 @@ def serialize_shapes() -> str:
     True
     """
     rows = code_table()
-    iris = "\n".join(f"        <{COUNTRY_PREFIX}{row[3] or row[0]}>" for row in rows)
+    codes = [row[3] or row[0] for row in rows] + list(USER_ASSIGNED)
+    iris = "\n".join(f"        <{COUNTRY_PREFIX}{code}>" for code in codes)
     version = pycountry_version()
     comment = (
         "A country's IRI ends with a code ISO 3166-1 assigns (alpha-2), or ISO 3166-3 for a "
-        f"former country (alpha-4). Codes from pycountry {version}."
+        f"former country (alpha-4). Codes from pycountry {version}; and the user-assigned "
+        f"codes a source uses: {', '.join(USER_ASSIGNED)}."
     )
     message = (
         "This country's IRI does not end with an ISO 3166 code: use "
