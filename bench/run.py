@@ -44,6 +44,8 @@ REPORT = ROOT / "BENCHMARKS.md"
 ANALYSIS = ROOT / "bench" / "analysis.md"
 JSONLD_SECTION = BENCH / "jsonld.md"  # written by bench_jsonld.py
 GATE_SECTION = BENCH / "gate.md"  # written by bench_gate.py
+LOAD_SECTION = BENCH / "load.md"  # written by bench_load.py
+WRITE_SECTION = BENCH / "write.md"  # written by bench_write.py
 HOST = "127.0.0.1"
 REF_PACKAGES = ("oxigraph", "rdflib-endpoint[cli]")
 OURS_COMMAND = (
@@ -607,7 +609,13 @@ def ensure_data(triples: int, seed: int) -> Path:
     manifest = out / "manifest.json"
     if manifest.exists():
         known = json.loads(manifest.read_text())
-        if (known["target_triples"], known["seed"]) == (triples, seed):
+        from generate import GENERATOR  # bench/ is the script's folder
+
+        if (known["target_triples"], known["seed"], known.get("generator")) == (
+            triples,
+            seed,
+            GENERATOR,
+        ):
             return out
     shutil.rmtree(out, ignore_errors=True)
     command = [sys.executable, str(BENCH / "generate.py"), f"--triples={triples}"]
@@ -809,7 +817,7 @@ def write_report(runs: list[dict[str, Any]]) -> None:
     for run in runs:
         lines += size_section(run)
     # The reading by hand; the JSON-LD writers; the SHACL gate.
-    for extra in (ANALYSIS, JSONLD_SECTION, GATE_SECTION):
+    for extra in (ANALYSIS, JSONLD_SECTION, GATE_SECTION, LOAD_SECTION, WRITE_SECTION):
         if extra.exists():
             lines += ["", extra.read_text(encoding="utf-8").rstrip()]
     REPORT.write_text("\n".join(lines) + "\n")

@@ -23,7 +23,7 @@ from scidip_graph.rdf.exporters import dump
 from scidip_graph.rdf.formats import RDF_KINDS, format_names, formats_for, get_format
 from scidip_graph.rdf.negotiation import negotiate
 from scidip_graph.sparql.results import render_table, result_kind, serialize_result
-from scidip_graph.store import BACKENDS
+from scidip_graph.store import BACKENDS, Store
 from scidip_graph.version import __version__
 
 if TYPE_CHECKING:
@@ -64,7 +64,6 @@ def _validate_against_store(args: argparse.Namespace, shapes: Graph) -> Validati
     from scidip_graph.namespaces import GRAPH
     from scidip_graph.rdf.formats import by_extension
     from scidip_graph.sparql.dry_run import parse_addition, validate_addition
-    from scidip_graph.sparql.tokens_file import graph_iri
     from scidip_graph.sparql.update import graph_key
     from scidip_graph.store.durable import open_durable
 
@@ -74,12 +73,7 @@ def _validate_against_store(args: argparse.Namespace, shapes: Graph) -> Validati
     fmt = by_extension(path.suffix)
     graph = None
     if args.graph is not None:
-        try:
-            graph = graph_iri(args.graph)
-        except ValueError as err:
-            raise UsageError(str(err)) from None
-        if graph == "*":
-            raise UsageError("--graph takes one graph, not *")
+        graph = _one_graph(args.graph)
     elif fmt.kind == "graph":
         graph = str(GRAPH[path.stem])  # where validate and the server put a file's triples
     try:
@@ -175,6 +169,19 @@ def cmd_build_countries(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_build_regions(args: argparse.Namespace, out: TextIO) -> int:
+    from scidip_graph.ingest import regions
+
+    try:
+        regions.write_regions(Path(args.output))
+    except ModuleNotFoundError as err:
+        raise UsageError(
+            f"build-regions needs {err.name}: pip install -e '.[maintainers]'"
+        ) from None
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     from scidip_graph.server.prefork import serve
     from scidip_graph.settings import Settings
@@ -227,10 +234,140 @@ def cmd_token(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_load(args: argparse.Namespace, out: TextIO) -> int:
+    import getpass
+
+    from scidip_graph.console import ProgressBar
+    from scidip_graph.sparql.bulk_load import Step, load_files
+    from scidip_graph.sparql.tokens import Curator
+    from scidip_graph.sparql.tokens_file import EVERY_GRAPH, graph_label
+
+    graph = None if args.graph is None else _one_graph(args.graph)
+    store = _open_data_folder(args.data_dir, args.source_dir)
+    try:
+        name = args.curator or getpass.getuser()
+    except OSError:  # no login name (a container without a passwd entry)
+        name = "cli"
+    bar = ProgressBar(sys.stderr, prefix="load ")
+
+    def show(step: Step) -> None:
+        bar.update(
+            step.stage, step.done, step.total, unit=step.unit, note=step.note, seconds=step.seconds
+        )
+
+    try:
+        loaded = load_files(
+            store,
+            [Path(p) for p in args.files],
+            curator=Curator(name, frozenset({EVERY_GRAPH})),
+            graph=graph,
+            replace=args.replace,
+            progress=show,
+        )
+    except NotConformingError as err:
+        bar.close()
+        print(f"error: {err.message}", file=sys.stderr)
+        if err.report is not None:
+            print(err.report.text(), file=sys.stderr)
+        return EXIT_NOT_CONFORMING
+    finally:
+        bar.close()
+    result = loaded.result
+    graphs = ", ".join(graph_label(g) for g in result.graphs) or "nothing"
+    out.write(
+        f"loaded {len(loaded.files)} file{'s' * (len(loaded.files) != 1)} "
+        f"({loaded.quads:,} quads) into {store.data_dir}: "
+        f"{result.added:,} quads added, {result.removed:,} removed, in {graphs}; "
+        f"changeset {result.changeset} by {name}"
+        + (f"; {len(result.warnings)} warnings" if result.warnings else "")
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace, out: TextIO) -> int:
+    from scidip_graph.store.backup import backup
+
+    data_dir = _data_dir(args.data_dir)
+    manifest = backup(data_dir, Path(args.dir))
+    out.write(
+        f"backed up {data_dir} at changeset {manifest.head} into {args.dir}: "
+        f"{', '.join(manifest.files)} and manifest.json\n"
+    )
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, out: TextIO) -> int:
+    from scidip_graph.store.backup import restore
+
+    data_dir = _data_dir(args.data_dir)
+    done = restore(Path(args.dir), data_dir, force=args.force)
+    m = done.manifest
+    out.write(
+        f"restored the backup of {m.created} (changeset {m.head}, {m.snapshot}) into {data_dir}"
+        + (", replacing the data it held" if done.replaced else "")
+        + "\n"
+    )
+    if done.removed:
+        out.write(f"removed from {data_dir}: {', '.join(done.removed)}\n")
+    if done.served:
+        print(
+            f"a running server serves {data_dir}: restart it now; until then its workers "
+            "answer with the data they held",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _data_dir(given: Path | None) -> Path:
+    from scidip_graph.settings import Settings
+
+    return given if given is not None else Settings.from_env().data_dir
+
+
+def _open_data_folder(data_dir: Path | None, source_dir: Path | None) -> Store:
+    """A data folder's store; a new folder is built first, as the server's first start does."""
+    from scidip_graph.settings import Settings
+    from scidip_graph.store.durable import open_durable
+    from scidip_graph.store.startup import prepare_store
+
+    given: dict[str, object] = {"data_dir": data_dir, "source_dir": source_dir}
+    settings = Settings.from_env(None, **{k: v for k, v in given.items() if v is not None})
+    store = open_durable(settings.data_dir)
+    if store.meta("snapshot") is not None:
+        return store
+    store.close()
+    print(
+        f"{settings.data_dir} is a new data folder: building it from {settings.source_dir} "
+        "first, as the server's first start would",
+        file=sys.stderr,
+    )
+    return prepare_store(settings)
+
+
+def _one_graph(value: str) -> str:
+    """A ``--graph`` value as the store names the graph (an IRI, ``""`` the default graph)."""
+    from scidip_graph.sparql.tokens_file import graph_iri
+
+    try:
+        graph = graph_iri(value)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    if graph == "*":
+        raise UsageError("--graph takes one graph, not *")
+    return graph
+
+
 def countries_data() -> Path:
     from scidip_graph.resources import DATA_DIR
 
     return DATA_DIR / "iso3166.trig"
+
+
+def regions_data() -> Path:
+    from scidip_graph.resources import DATA_DIR
+
+    return DATA_DIR / "regions.trig"
 
 
 def countries_shapes() -> Path:
@@ -349,6 +486,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default=str(countries_data()), help="data file to write")
     p.add_argument("--shapes-output", default=str(countries_shapes()), help="shapes file to write")
 
+    p = command(
+        "build-regions",
+        cmd_build_regions,
+        "Regenerate data/regions.trig from country-converter (the maintainers' extra).",
+        data=False,
+    )
+    p.add_argument("-o", "--output", default=str(regions_data()), help="data file to write")
+
     p = command("token", cmd_token, "Make, list and remove curators' write tokens.", data=False)
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser("add", help="make a curator's token and print it, this once")
@@ -367,6 +512,59 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("name", metavar="NAME", help="the curator")
     for action in (add, listing, remove):
         action.add_argument("--file", help="the tokens file (default: SCIDIP_TOKENS_FILE)")
+
+    data_dir_help = "the server's data folder (SCIDIP_DATA_DIR, default ./var)"
+    p = command(
+        "load",
+        cmd_load,
+        "Load RDF files into a data folder as one change, through the SHACL gate (a server "
+        "may be running on it).",
+        data=False,
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="RDF files, by extension")
+    p.add_argument(
+        "--graph",
+        metavar="IRI",
+        help="put every triple into this graph (an IRI, graph:NAME or default); by default "
+        "a Turtle, N-Triples or RDF/XML file goes into graph:STEM and a TriG, N-Quads or "
+        "JSON-LD file into the graphs it names",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="empty the named graphs the files write (and --graph) before filling them",
+    )
+    p.add_argument(
+        "--curator",
+        metavar="NAME",
+        help="who loads, as the change log records it (default: your login name)",
+    )
+    p.add_argument("--data-dir", type=Path, help=data_dir_help)
+    p.add_argument(
+        "--source-dir",
+        type=Path,
+        help="for a new data folder: the data it starts from (SCIDIP_SOURCE_DIR, default data/)",
+    )
+
+    p = command(
+        "backup",
+        cmd_backup,
+        "Back up a data folder (its change log and snapshot) into a new folder; a server "
+        "may be running.",
+        data=False,
+    )
+    p.add_argument("dir", metavar="DIR", help="the backup folder to make (new, or empty)")
+    p.add_argument("--data-dir", type=Path, help=data_dir_help)
+
+    p = command("restore", cmd_restore, "Bring a backup back into a data folder.", data=False)
+    p.add_argument("dir", metavar="DIR", help="a folder made by scidip-graph backup")
+    p.add_argument("--data-dir", type=Path, help=data_dir_help)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the data of a folder that holds some, even one a running server serves "
+        "(restart it then)",
+    )
     return parser
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from scidip_graph.api import KnowledgeGraph, open_graph
 from scidip_graph.ingest.loading import bundled_files
+from scidip_graph.resources import DATA_DIR
 
 TESTS = Path(__file__).parent
 SAMPLE = TESTS / "data" / "sample.trig"
@@ -26,6 +27,16 @@ def bundled_kg() -> KnowledgeGraph:
     if not bundled_files():
         pytest.skip("no bundled data yet")
     return open_graph()
+
+
+@pytest.fixture(scope="session")
+def core_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled files without the case files (data/cases/): what the write tests need
+    (CERN, SESAME, the countries, the editorial graph), a tenth of the data to copy per test."""
+    folder = tmp_path_factory.mktemp("core-sources")
+    for path in DATA_DIR.glob("*.trig"):
+        (folder / path.name).symlink_to(path)
+    return folder
 
 
 @pytest.fixture(autouse=True, scope="module")

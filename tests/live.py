@@ -31,6 +31,9 @@ class LiveServer:
         env: environment variables added to this process's.
         command: the command before ``serve`` (the installed wheel's ``scidip-graph``...).
         cwd: working directory of the server.
+        session: start the server in a session (and process group) of its own, so that
+            :meth:`kill` stops the master and every worker at once, as a crash would. Started
+            again on the same ``tmp``, the server reuses its data folder.
     """
 
     def __init__(
@@ -42,6 +45,7 @@ class LiveServer:
         env: dict[str, str] | None = None,
         command: Sequence[str] = (sys.executable, "-m", "scidip_graph"),
         cwd: Path | None = None,
+        session: bool = False,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -49,18 +53,19 @@ class LiveServer:
         options = ["--port", str(self.port), "--data-dir", str(self.data_dir)]
         if sources is not None:
             source_dir = tmp / "sources"
-            source_dir.mkdir()
+            source_dir.mkdir(exist_ok=True)
             for path in sources:
                 shutil.copy(path, source_dir / path.name)
             options += ["--source-dir", str(source_dir), "--no-validate"]
         self.log_path = tmp / "server.log"
-        self._log = self.log_path.open("wb")
+        self._log = self.log_path.open("ab")  # a restart on the same tmp adds to it
         self.process = subprocess.Popen(
             [*command, "serve", *options, "--workers", str(workers)],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
             cwd=cwd,
+            start_new_session=session,
         )
         self._wait()
 
@@ -91,6 +96,12 @@ class LiveServer:
         while len(pids := self.workers()) < count and time.monotonic() < deadline:
             time.sleep(0.05)
         return set(pids)
+
+    def kill(self) -> None:
+        """SIGKILL the server's whole process group (``session=True``): master and workers."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=20)
+        self._log.close()
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)

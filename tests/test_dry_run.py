@@ -12,7 +12,6 @@ from flask.testing import FlaskClient
 
 from scidip_graph.api import open_graph
 from scidip_graph.cli import EXIT_NOT_CONFORMING, EXIT_OK, EXIT_USAGE
-from scidip_graph.resources import DATA_DIR
 from scidip_graph.settings import Settings
 from scidip_graph.store.durable import DurableStore
 from scidip_graph.store.startup import prepare_store
@@ -40,8 +39,8 @@ def insert(triples: str) -> str:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> DurableStore:
-    settings = Settings(data_dir=tmp_path / "var", source_dir=DATA_DIR, validate=False)
+def store(tmp_path: Path, core_sources: Path) -> DurableStore:
+    settings = Settings(data_dir=tmp_path / "var", source_dir=core_sources, validate=False)
     return prepare_store(settings)
 
 

@@ -42,6 +42,24 @@ def test_the_same_cors_headers(origin: str) -> None:
         assert cors(fast) == {}
 
 
+@pytest.mark.parametrize(
+    ("path", "method"), [("/sparql", "POST"), ("/update", "POST"), ("/store", "PUT")]
+)
+def test_a_preflight_allows_writes_with_a_token(path: str, method: str) -> None:
+    client = sample_client(cors_origin="*")
+    request = {"Origin": "https://a.example", "Access-Control-Request-Method": method}
+    r = client.options(path, headers=request)
+    assert r.status_code == 204
+    allowed = cors(r)
+    assert allowed["Access-Control-Allow-Origin"] == "*"
+    assert method in allowed["Access-Control-Allow-Methods"].split(", ")
+    assert "Authorization" in allowed["Access-Control-Allow-Headers"].split(", ")
+    if path == "/store":
+        assert {"PUT", "POST", "DELETE"} <= set(allowed["Access-Control-Allow-Methods"].split(", "))
+        # and the write's answer itself (here: 501, a read-only server) may be read
+        assert cors(client.put("/store?default", data=b""))["Access-Control-Allow-Origin"] == "*"
+
+
 def test_the_same_access_log_line(caplog: pytest.LogCaptureFixture) -> None:
     client = sample_client(log_query_chars=200)
     caplog.set_level("INFO", logger="scidip_graph.access")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from html import unescape
 
 import pytest
@@ -35,25 +34,29 @@ def text(html: bytes) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", body).split())
 
 
-def test_every_resource_page_renders_with_its_sources(
+def test_every_kind_of_resource_page_renders_with_its_sources(
     client: FlaskClient, bundled_kg: KnowledgeGraph
 ) -> None:
-    iris = subjects(bundled_kg)
-    countries = [i for i in iris if i.startswith(ID + "country/")]
-    # All resources but the countries, which are many and alike: a handful of those.
-    keep = [i for i in iris if not i.startswith(ID + "country/")]
-    keep += [i for i in countries if i.rsplit("/", 1)[1] in ("CH", "JO", "IN", "KP", "YUCS", "AD")]
-    assert len(keep) > 100
-    started = time.perf_counter()
-    for iri in keep:
+    """Every example's page, and six pages of every other kind of resource (kinds are the
+    first segment of the id: path): thousands of pages would cost minutes and test the same
+    code. How fast pages are is measured in bench/, not here."""
+    by_kind: dict[str, list[str]] = {}
+    for iri in sorted(subjects(bundled_kg)):
+        by_kind.setdefault(iri[len(ID) :].split("/", 1)[0], []).append(iri)
+    keep = [
+        iri
+        for kind, iris in by_kind.items()
+        for iri in (iris if kind == "example" else iris[:: max(1, len(iris) // 6)])
+    ]
+    keep += [ID + f"country/{code}" for code in ("CH", "JO", "IN", "KP", "YUCS", "XK")]
+    assert len(by_kind) > 10 and len(keep) > 100
+    for iri in dict.fromkeys(keep):
         r = client.get("/id/" + iri[len(ID) :], headers=BROWSER)
         assert r.status_code == 200, iri
         html = r.data.decode()
         assert 'id="source-1"' in html, iri  # the legend of sources
         assert 'class="src" href="#source-1"' in html, iri  # a fact carries its marker
         assert "graph:" in html or "default graph" in html, iri
-    per_page = (time.perf_counter() - started) / len(keep)
-    assert per_page < 0.25, f"{per_page * 1000:.0f} ms per page"
 
 
 def test_organisation_page(client: FlaskClient) -> None:
@@ -157,7 +160,7 @@ def test_home_page_links(client: FlaskClient) -> None:
     r = client.get("/", headers=BROWSER)
     html = r.data.decode()
     for href in ["/sparql", "/download/", "/void", "/search", "/id/scheme/science-diplomacy",
-                 "/id/example/cern", "/id/example/virunga-national-park"]:  # fmt: skip
+                 "/browse/sd:Example", "/browse/sd:Treaty", "/id/scheme/themes"]:  # fmt: skip
         assert f'"{href}"' in html, href
     assert "Cite this dataset" in html
     from scidip_graph import __version__

@@ -5,6 +5,8 @@ with its expected answer. The dataset cases name ``http://kasei.us/...`` graphs:
 has them (``tests/data/w3c-protocol.trig``, as the manifest's ``ut:graphData`` loads them) they
 answer true; on one that has not, the graphs are empty, never fetched, never refused. A relative
 IRI resolves against the endpoint's own IRI (the protocol allows it), which the policy uses too.
+The update cases ``update_base_uri`` and ``bad_update_dataset_conflict`` run on a writable store
+(the protocol's other update behaviours are tested in ``tests/test_updates.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, SPARQLWr
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from scidip_graph.api import open_graph
+from scidip_graph.resources import DATA_DIR
 from scidip_graph.settings import Settings
+from scidip_graph.store.startup import prepare_store
 from scidip_graph.web import create_app
 from tests.apps import sample_client
 from tests.conftest import SAMPLE, TESTS
@@ -353,3 +357,60 @@ def test_unknown_graphs_are_not_fetched_by_a_real_server(
         assert canary.hits == []
     finally:
         canary.close()
+
+
+# -- update cases, on a writable store ------------------------------------------------------
+
+WRITE_TOKEN = "w3c-update-token"
+UPDATE = "application/sparql-update"
+BASE_TEST = "http://example.org/protocol-base-test/"
+
+
+@pytest.fixture
+def writable(tmp_path: Path) -> FlaskClient:
+    settings = Settings(
+        data_dir=tmp_path / "var", source_dir=DATA_DIR, validate=False, write_token=WRITE_TOKEN
+    )
+    return create_app(settings, store=prepare_store(settings)).test_client()
+
+
+def _update(client: FlaskClient, path: str, update: str):  # type: ignore[no-untyped-def]
+    headers = {"Authorization": f"Bearer {WRITE_TOKEN}"}
+    return client.post(path, data=update, content_type=UPDATE, headers=headers)
+
+
+def test_update_base_uri(writable: FlaskClient) -> None:
+    # CLEAR of a graph that holds nothing yet succeeds: the store keeps no empty graphs.
+    update = (
+        f"CLEAR GRAPH <{BASE_TEST}> ;\n"
+        f"INSERT DATA {{ GRAPH <{BASE_TEST}> {{ <http://example.org/s> <http://example.org/p> "
+        "<test> } }"
+    )
+    r = _update(writable, "/sparql", update)
+    assert 200 <= r.status_code < 400, r.json
+    pattern = "<http://example.org/s> <http://example.org/p> ?o"
+    query = f"SELECT ?o WHERE {{ GRAPH <{BASE_TEST}> {{ {pattern} }} }}"
+    r = writable.post(
+        "/sparql",
+        data=query,
+        content_type=QUERY,
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert r.status_code == 200
+    (row,) = r.json["results"]["bindings"]
+    # one result with ?o bound to an IRI that is not <test>: the endpoint's base resolved it
+    assert row["o"]["type"] == "uri" and row["o"]["value"] == ENDPOINT.rsplit("/", 1)[0] + "/test"
+    assert 200 <= _update(writable, "/sparql", update).status_code < 400  # and again
+
+
+def test_bad_update_dataset_conflict(writable: FlaskClient) -> None:
+    update = (
+        "PREFIX foaf:  <http://xmlns.com/foaf/0.1/>\n"
+        "WITH <http://example/addresses>\n"
+        "DELETE { ?person foaf:givenName 'Bill' }\n"
+        "INSERT { ?person foaf:givenName 'William' }\n"
+        "WHERE {\n    ?person foaf:givenName 'Bill'\n}"
+    )
+    r = _update(writable, f"/sparql?using-named-graph-uri={_q('http://example/people')}", update)
+    assert 400 <= r.status_code < 500
+    assert "USING or WITH" in r.json["error"]["message"]

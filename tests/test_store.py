@@ -51,6 +51,14 @@ def check_interface(store: Store, name: str) -> None:
     assert len(store) == len(list(store.quads())) == 22
     assert store.graph_names() == sorted(store.graph_names()) and G1 in store.graph_names()
     assert len(list(store.quads(graph=G1))) > 0
+    # the dataset as a write's gate reads it: the same quads, by pattern, without writing
+    view = store.view()
+    assert len(view) == len(store)
+    assert {str(q) for q in view.quads_for_pattern(None, None, None)} == {
+        str(q) for q in store.quads()
+    }
+    default = list(view.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert {str(q) for q in default} == {str(q) for q in store.quads(graph="")}
     assert bool(store.query("ASK { ?s ?p ?o }"))
     assert [s["n"].value for s in store.select("SELECT (1 AS ?n) {}")] == ["1"]
     with pytest.raises(TypeError):

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from scidip_graph.resources import DATA_DIR
 from scidip_graph.settings import Settings
 from scidip_graph.sparql.tokens_file import add_token
 from scidip_graph.store.durable import DurableStore
@@ -34,8 +33,8 @@ ORG = "https://w3id.org/scidip/id/organization/new-academy"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> DurableStore:
-    settings = Settings(data_dir=tmp_path / "var", source_dir=DATA_DIR, validate=False)
+def store(tmp_path: Path, core_sources: Path) -> DurableStore:
+    settings = Settings(data_dir=tmp_path / "var", source_dir=core_sources, validate=False)
     return prepare_store(settings)
 
 
@@ -248,3 +247,56 @@ def test_a_write_is_seen_by_every_worker_on_the_next_request(
                 assert json.loads(r.read())["boolean"] is True
     finally:
         live.stop()
+
+
+def test_data_updates_take_no_copy_of_the_dataset(
+    client: FlaskClient, store: DurableStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scidip_graph.sparql.update as update_module
+
+    def no_copy(*args: object, **kwargs: object) -> None:
+        raise AssertionError("INSERT DATA / DELETE DATA ran on a copy of the dataset")
+
+    monkeypatch.setattr(update_module, "copy_dataset", no_copy)
+    r = update(client, ADA_NAMED)
+    assert (r.status_code, r.json["added"]) == (200, 1), r.json
+    again = update(client, f"{ADA_NAMED} ; {ADA_NAMED.replace('INSERT', 'DELETE')}")
+    assert (again.status_code, again.json["added"], again.json["removed"]) == (200, 0, 1)
+    assert update(client, NAMELESS_PERSON).status_code == 422  # the gate reads the live store
+    assert not ask(client, f"ASK {{ <{ADA}> ?p ?o }}")
+    assert store.changesets()[-1].message.startswith(ADA_NAMED)
+
+
+def test_the_token_of_an_update_is_authenticated_once(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scidip_graph.sparql.tokens import Tokens
+
+    calls = []
+    authenticate = Tokens.authenticate
+
+    def counted(self: Tokens, authorization: str | None) -> object:
+        calls.append(authorization)
+        return authenticate(self, authorization)
+
+    monkeypatch.setattr(Tokens, "authenticate", counted)
+    assert update(client, ADA_NAMED).status_code == 200
+    assert len(calls) == 1
+    calls.clear()
+    assert update(client, ADA_NAMED, token="wrong").status_code == 403
+    assert len(calls) == 1
+
+
+def test_clearing_a_graph_without_triples_changes_nothing(client: FlaskClient) -> None:
+    # The store keeps no empty graphs: a graph without triples is an empty graph.
+    nothing = "https://w3id.org/scidip/graph/nothing-here"
+    r = update(client, f"CLEAR GRAPH <{nothing}>")
+    assert (r.status_code, r.json["added"], r.json["removed"]) == (200, 0, 0), r.json
+    assert update(client, f"DROP GRAPH <{nothing}>").status_code == 400
+
+
+def test_the_service_description_lists_the_graph_store(client: FlaskClient) -> None:
+    described = client.get("/sparql", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert "</store>" in described and "sparql11-http-rdf-update" in described
+    read_only = sample_client().get("/sparql", headers={"Accept": "text/turtle"})
+    assert "</store>" not in read_only.get_data(as_text=True)

@@ -14,7 +14,13 @@ from rdflib.compare import isomorphic
 from scidip_graph import __version__
 from scidip_graph.api import KnowledgeGraph, open_graph
 from scidip_graph.namespaces import DESC as VOID_NS
-from scidip_graph.pages.void import DATASET, citation, dataset_description, void_bytes
+from scidip_graph.pages.void import (
+    DATASET,
+    GRAPH_KINDS,
+    citation,
+    dataset_description,
+    void_bytes,
+)
 from scidip_graph.settings import Settings
 from scidip_graph.store import Store
 from scidip_graph.web import create_app
@@ -64,8 +70,15 @@ def _assert_counts_match(store: Store, g: Graph) -> None:
         "COUNT(DISTINCT ?s)",
     )
     graphs = {URIRef(name) for name in store.graph_names()}
+    kinds = {URIRef(f"{VOID_NS}graphs-{slug}"): cls for slug, cls, _ in GRAPH_KINDS}
     subsets = {s for s in g.objects(DS, VOID.subset) if (s, VOID.linkPredicate, None) not in g}
-    assert subsets == graphs
+    assert subsets == graphs | set(kinds)
+    for kind, cls in kinds.items():  # distinct triples of the graphs of a kind, and those graphs
+        where = f"?g a <{cls}> GRAPH ?g {{ ?s ?p ?o }}"
+        expected = _count(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }}", "COUNT(*)")
+        assert _int(g, kind, VOID.triples) == expected, kind
+        named = {URIRef(r["g"].value) for r in store.query(f"SELECT ?g WHERE {{ ?g a <{cls}> }}")}  # type: ignore[union-attr]
+        assert set(g.objects(kind, VOID.subset)) == named & graphs, kind
     for graph in graphs:
         assert _int(g, graph, VOID.triples) == _count(store, f"GRAPH <{graph}> {{ ?s ?p ?o }}")
     partitions = list(g.objects(DS, VOID.classPartition))

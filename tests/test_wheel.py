@@ -115,10 +115,9 @@ def test_the_wheel_carries_every_module_and_data_file(installed: Installed) -> N
     modules = {p.relative_to(source).as_posix() for p in (source / "scidip_graph").rglob("*.py")}
     assert {n for n in names if n.endswith(".py")} == modules
     for folder in ("ontology", "data", "queries"):
-        files = {p.name for p in (source / folder).iterdir()}
-        inside = {
-            n.rsplit("/", 1)[1] for n in names if n.startswith(f"scidip_graph/resources/{folder}/")
-        }
+        files = {p.relative_to(source / folder).as_posix() for p in (source / folder).rglob("*.*")}
+        prefix = f"scidip_graph/resources/{folder}/"
+        inside = {n[len(prefix) :] for n in names if n.startswith(prefix)}
         assert inside == files, folder
     assert "scidip_graph/py.typed" in names
 

@@ -90,6 +90,7 @@ from scidip_graph.ingest.validation import (
 from scidip_graph.ingest.views import (
     ChangedView,
     OxigraphView,
+    QuadSource,
     RdflibView,
     Terms,
     Triple,
@@ -108,8 +109,9 @@ before the gate validates everything: the scope would be most of the graph."""
 
 ChangeItem = ox.Quad | ox.Triple | tuple[Node, Node, Node] | tuple[Node, Node, Node, Node]
 """A quad, or a triple: added to the default graph, or removed from every graph."""
-Data = Graph | Dataset | ox.Store
-"""The data before a change: an rdflib graph or dataset, or a pyoxigraph store (its union)."""
+Data = Graph | Dataset | QuadSource
+"""The data before a change: an rdflib graph or dataset, or a pyoxigraph store or a read-only
+view of one (its union)."""
 
 _ONTOLOGY = "\0ontology"  # the graph key of the ontology, which validation mixes in
 
@@ -196,10 +198,10 @@ class _Change:
     ) -> None:
         terms = Terms()
         self._size: int | None = None
-        if isinstance(current, ox.Store):
-            self.current: TripleView = OxigraphView(current, terms)
+        if isinstance(current, Graph):  # a Dataset is a Graph too
+            self.current: TripleView = RdflibView(current)
         else:
-            self.current = RdflibView(current)
+            self.current = OxigraphView(current, terms)
         self.before = before = UnionView(self.current, RdflibView(ontology_graph(), key=_ONTOLOGY))
         self.added_quads = [_item(item, terms, default="") for item in added]
         self.gone: dict[Triple, set[str] | None] = {}  # triple -> graphs, None: every graph

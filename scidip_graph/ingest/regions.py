@@ -9,7 +9,7 @@ is the data, the library is not needed to serve it):
   (``continent``) and its UN M49 regions (``UNregion``: the M49 sub-regions, and the
   intermediate regions where M49 has them, such as Eastern Africa or the Caribbean). Each
   ISO 3166-1 country is ``schema:containedInPlace`` its region and its continent; a region is
-  contained in a continent when all its countries are.
+  contained in the continent most of its countries are in.
 - **Groupings** as organisations (``id:organization/{slug}``): the United Nations, the OECD
   (membership dated with the library's years, as ``org:Membership`` like CERN's), and the
   European Union, the G7, the G20, BRIC and the Council of Europe (the library gives no
@@ -27,7 +27,7 @@ from __future__ import annotations
 import importlib.metadata
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +143,7 @@ def build_regions(table: dict[str, dict[str, Any]] | None = None) -> Dataset:
 
 
 def _add_regions(graph: Graph, table: dict[str, dict[str, Any]]) -> None:
-    continents_of: dict[str, set[str]] = defaultdict(set)
+    continents_of: dict[str, list[str]] = defaultdict(list)
     for code, row in table.items():
         continent, region = row.get("continent"), row.get("UNregion")
         for name in (continent, region):
@@ -153,10 +153,13 @@ def _add_regions(graph: Graph, table: dict[str, dict[str, Any]]) -> None:
                 graph.add((iri, SCHEMA.name, Literal(name, lang="en")))
                 graph.add((country_iri(code), SCHEMA.containedInPlace, iri))
         if continent and region and region != continent:
-            continents_of[region].add(continent)
+            continents_of[region].append(continent)
     for region, continents in continents_of.items():
-        if len(continents) == 1:
-            graph.add((region_iri(region), SCHEMA.containedInPlace, region_iri(*continents)))
+        # The continent most of its countries are in: the library puts a few islands of a
+        # region elsewhere (Bouvet Island, in South America, on the Antarctic continent).
+        continent, count = Counter(continents).most_common(1)[0]
+        if count * 2 > len(continents):
+            graph.add((region_iri(region), SCHEMA.containedInPlace, region_iri(continent)))
 
 
 def _add_groupings(graph: Graph, table: dict[str, dict[str, Any]]) -> None:

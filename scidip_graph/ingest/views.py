@@ -16,6 +16,7 @@ union only when no graph states it any more).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -25,6 +26,21 @@ from rdflib.term import Node
 from scidip_graph.ingest.loading import to_rdflib
 
 Triple = tuple[Node, Node, Node]
+
+
+class QuadSource(Protocol):
+    """A pyoxigraph dataset read by pattern: a ``pyoxigraph.Store``, or a read-only view of one
+    (the live dataset of the embedded store, :meth:`scidip_graph.store.base.Store.view`)."""
+
+    def quads_for_pattern(
+        self, subject: Any, predicate: Any, object: Any, graph_name: Any = None, /
+    ) -> Iterator[ox.Quad]:
+        """The quads matching a pattern (None: any); ``graph_name`` None: every graph."""
+        ...
+
+    def __len__(self) -> int:
+        """The number of quads."""
+        ...
 
 
 class TripleView:
@@ -87,9 +103,9 @@ class RdflibView(TripleView):
 
 
 class OxigraphView(TripleView):
-    """A pyoxigraph store: the union of its default graph and named graphs."""
+    """A pyoxigraph store (or view of one): the union of its default graph and named graphs."""
 
-    def __init__(self, store: ox.Store, terms: Terms) -> None:
+    def __init__(self, store: QuadSource, terms: Terms) -> None:
         self.store, self.terms = store, terms
 
     def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[Triple]:
@@ -97,7 +113,7 @@ class OxigraphView(TripleView):
         for ss in self.terms.ox(s):
             for pp in self.terms.ox(p):
                 for oo in self.terms.ox(o):
-                    for q in self.store.quads_for_pattern(ss, pp, oo, None):  # type: ignore[arg-type]
+                    for q in self.store.quads_for_pattern(ss, pp, oo, None):
                         key = (q.subject, q.predicate, q.object)
                         if key not in seen:
                             seen.add(key)
@@ -110,7 +126,7 @@ class OxigraphView(TripleView):
             for ss in s
             for pp in p
             for oo in o
-            for q in self.store.quads_for_pattern(ss, pp, oo, None)  # type: ignore[arg-type]
+            for q in self.store.quads_for_pattern(ss, pp, oo, None)
         }
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, str]]:

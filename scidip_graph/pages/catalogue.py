@@ -11,6 +11,7 @@ No Flask. User text reaches a query only as a SPARQL string literal written by p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -24,17 +25,28 @@ SCHEME = str(ID["scheme/science-diplomacy"])
 """The concept scheme of science diplomacy and its three categories."""
 
 _S = PREFIXES["schema"]
+_SD = PREFIXES["sd"]
 HOME_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Examples of science diplomacy", (PREFIXES["sd"] + "Example",)),
+    ("Examples of science diplomacy", (_SD + "Example",)),
+    ("Treaties and agreements", (_SD + "Treaty",)),
     ("Organisations", (_S + "Organization",)),
     ("Countries", (_S + "Country",)),
+    ("Regions and groupings", (_SD + "Region",)),
     ("People", (_S + "Person",)),
     ("Places", (_S + "Place", _S + "City", _S + "Mountain", _S + "Park")),
+    ("Events", (_S + "Event",)),
     ("Memberships", (PREFIXES["org"] + "Membership",)),
     ("Concepts", (PREFIXES["skos"] + "Concept",)),
     (
-        "Courses and programmes",
-        (_S + "Course", _S + "CourseInstance", _S + "EducationalOccupationalProgram"),
+        "Programmes, projects and courses",
+        (
+            _S + "EducationalOccupationalProgram",
+            _S + "Project",
+            _S + "ResearchProject",
+            _S + "FundingScheme",
+            _S + "Course",
+            _S + "CourseInstance",
+        ),
     ),
     (
         "Publications",
@@ -42,13 +54,17 @@ HOME_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             _S + "Report",
             _S + "Periodical",
             _S + "Article",
-            _S + "WebPage",
             _S + "CreativeWork",
             _S + "Legislation",
         ),
     ),
+    ("Source documents", (PREFIXES["prov"] + "Entity",)),
+    ("Documentary graphs (facts as sources state them)", (_SD + "DocumentaryGraph",)),
+    ("Editorial graphs (judgements of the curators)", (_SD + "EditorialGraph",)),
 )
-"""The groups of classes the home page counts: (title, classes); a resource counts once."""
+"""The groups of classes the home page counts: (title, classes); a resource counts once. The
+first class of a group is the one its link browses. Web pages are left out of the
+publications: nearly all are the source documents of the case graphs, counted as sources."""
 
 SEARCH_PROPERTIES = (
     _S + "name",
@@ -57,6 +73,39 @@ SEARCH_PROPERTIES = (
     PREFIXES["skos"] + "prefLabel",
     PREFIXES["skos"] + "altLabel",
 )
+
+
+KINDS: tuple[tuple[str, str], ...] = (
+    (_SD + "Example", "example"),
+    (_SD + "Treaty", "treaty"),
+    (_S + "Organization", "organisation"),
+    (_S + "Person", "person"),
+    (_S + "Country", "country"),
+    (_SD + "Region", "region"),
+    (_S + "Project", "programme"),
+    (_S + "ResearchProject", "programme"),
+    (_S + "FundingScheme", "programme"),
+    (_S + "EducationalOccupationalProgram", "programme"),
+    (_S + "Event", "event"),
+    (_S + "City", "city"),
+    (_S + "Place", "place"),
+    (_S + "Course", "course"),
+    (_S + "CourseInstance", "course edition"),
+    (PREFIXES["skos"] + "ConceptScheme", "concept scheme"),
+    (PREFIXES["skos"] + "Concept", "concept"),
+    (_S + "Taxon", "species"),
+    (PREFIXES["prov"] + "Entity", "source document"),
+    (_S + "Legislation", "legislation"),
+    (_S + "Report", "publication"),
+    (_S + "Article", "publication"),
+    (_S + "Periodical", "publication"),
+    (_S + "CreativeWork", "publication"),
+    (PREFIXES["org"] + "Membership", "membership"),
+)
+"""What search calls a resource, by its classes: the first of its classes in this table (so a
+source document that is also a web page is a source document); search lists the kinds in this
+order among hits that match alike."""
+_KIND_RANK = {iri: i for i, (iri, _) in reversed(list(enumerate(KINDS)))}
 
 
 @dataclass
@@ -77,6 +126,7 @@ class Hit:
     label: str
     href: str
     matched: str = ""
+    kind: str = ""
 
 
 @dataclass
@@ -134,36 +184,71 @@ def instances(store: Store, class_iri: str) -> list[Hit]:
     return sorted(hits, key=lambda h: (h.label.lower(), h.iri))
 
 
-def search(store: Store, text: str, *, limit: int = 50) -> list[Hit]:
-    """Resources whose name, alternate name or preferred label (any language) contains ``text``.
+def search(store: Store, text: str, *, limit: int | None = 50) -> list[Hit]:
+    """Resources whose name, alternate name or preferred label (any language) contains every
+    word of ``text``, with the kind of each (:data:`KINDS`).
 
-    Case-insensitive; exact matches first, then prefixes, then the rest, by label.
+    Case-insensitive. Exact matches first, then names that start with the text, then names
+    with a word that starts with it, then the rest; among those alike, examples, treaties,
+    organisations and people before the rest (the order of :data:`KINDS`), then by label.
+    ``limit=None``: every hit.
+
+    >>> [(h.label, h.kind) for h in search(sample_store, "CERN")][:1]
+    [('CERN', 'organisation')]
     """
     text = " ".join(text.split())[:200]
-    if not text:
+    words = list(dict.fromkeys(text.lower().split()))[:10]
+    if not words:
         return []
-    needle = str(ox.Literal(text.lower()))
+    contains = " && ".join(f"CONTAINS(LCASE(STR(?l)), {ox.Literal(w)})" for w in words)
     query = f"""
-SELECT ?s ?l WHERE {{
+SELECT ?s ?l ?t WHERE {{
   VALUES ?p {{ {values(SEARCH_PROPERTIES)} }}
   ?s ?p ?l .
   FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(str(ID))}))
-  FILTER(CONTAINS(LCASE(STR(?l)), {needle}))
+  FILTER({contains})
+  OPTIONAL {{ ?s a ?t }}
 }}"""
     matched: dict[str, str] = {}
+    kinds: dict[str, int] = {}
     for r in rows(store, query):
         iri, label = r["s"].value, r["l"].value
         if iri not in matched or _rank(label, text) < _rank(matched[iri], text):
             matched[iri] = label
+        if r["t"] is not None:
+            kinds[iri] = min(kinds.get(iri, len(KINDS)), _KIND_RANK.get(r["t"].value, len(KINDS)))
     labels = label_map(store, matched)
-    hits = [Hit(i, labels.get(i, m), local_path(i) or i, m) for i, m in matched.items()]
-    hits.sort(key=lambda h: (_rank(h.matched, text), h.label.lower()))
-    return hits[:limit]
+    hits = [
+        Hit(i, labels.get(i, m), local_path(i) or i, m, _kind_name(kinds.get(i)))
+        for i, m in matched.items()
+    ]
+    hits.sort(
+        key=lambda h: (
+            _rank(h.matched, text),
+            kinds.get(h.iri, len(KINDS)),
+            h.label.lower(),
+            h.iri,
+        )
+    )
+    return hits if limit is None else hits[:limit]
+
+
+def _kind_name(rank: int | None) -> str:
+    return KINDS[rank][1] if rank is not None and rank < len(KINDS) else "resource"
 
 
 def _rank(label: str, text: str) -> int:
+    """0 the whole name, 1 its start, 2 the start of a word in it, 3 elsewhere.
+
+    >>> [_rank(n, "ctbt") for n in ("CTBT", "CTBTO", "The CTBTO", "Comprehensive (CTBT)", "xctbt")]
+    [0, 1, 2, 2, 3]
+    """
     low, needle = label.lower(), text.lower()
-    return 0 if low == needle else 1 if low.startswith(needle) else 2
+    if low == needle:
+        return 0
+    if low.startswith(needle):
+        return 1
+    return 2 if re.search(r"(?<![^\W_])" + re.escape(needle), low) else 3
 
 
 def categories(store: Store, scheme: str = SCHEME) -> list[Category]:

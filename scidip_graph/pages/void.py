@@ -27,6 +27,7 @@ from scidip_graph.namespaces import (
     PROV,
     SCHEMA,
     SCIDIP,
+    SD,
     WD,
     expand,
 )
@@ -65,6 +66,12 @@ LINK_TARGETS = (
 )
 """(slug, title, URI space, home page) of the datasets ``schema:sameAs`` links point into."""
 
+GRAPH_KINDS = (
+    ("documentary", SD.DocumentaryGraph, "Documentary graphs: facts as their sources state them"),
+    ("editorial", SD.EditorialGraph, "Editorial graphs: the curators' judgements"),
+)
+"""(slug, class, title) of the kinds of named graphs, each described as a subset."""
+
 GRAPH_PROVENANCE = ("prov:wasDerivedFrom", "prov:wasAttributedTo", "prov:generatedAtTime")
 
 
@@ -76,6 +83,8 @@ class Statistics:
         triples: distinct triples; ``entities``: distinct subjects in the URI space.
         graphs: triples per named graph; ``classes``: instances per class.
         links: ``schema:sameAs`` links per target slug (``wikidata``, ``ror``, ``geonames``).
+        kinds: distinct triples in the graphs of each kind of :data:`GRAPH_KINDS` (by slug);
+            ``kind_graphs`` the graphs of each kind.
         vocabularies: namespaces of the predicates and classes used.
         issued, modified: earliest and latest ``prov:generatedAtTime`` of a graph (and the
             time of the last committed change, for a durable store).
@@ -90,6 +99,8 @@ class Statistics:
     graphs: dict[str, int] = field(default_factory=dict)
     class_partitions: dict[str, int] = field(default_factory=dict)
     links: dict[str, int] = field(default_factory=dict)
+    kinds: dict[str, int] = field(default_factory=dict)
+    kind_graphs: dict[str, list[str]] = field(default_factory=dict)
     vocabularies: list[str] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
     issued: str | None = None
@@ -120,6 +131,18 @@ def statistics(store: Store) -> Statistics:
     for row in _select(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"):
         if isinstance(row["c"], ox.NamedNode):
             stats.class_partitions[row["c"].value] = int(row["n"].value)
+    kinds = " ".join(f"(<{cls}> {ox.Literal(slug)})" for slug, cls, _ in GRAPH_KINDS)
+    for row in _select(
+        store,
+        f"SELECT ?slug (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?slug ?s ?p ?o WHERE {{ "
+        f"VALUES (?k ?slug) {{ {kinds} }} ?g a ?k GRAPH ?g {{ ?s ?p ?o }} }} }} GROUP BY ?slug",
+    ):
+        stats.kinds[row["slug"].value] = int(row["n"].value)
+    for row in _select(
+        store, f"SELECT ?slug ?g WHERE {{ VALUES (?k ?slug) {{ {kinds} }} ?g a ?k }} ORDER BY ?g"
+    ):
+        if row["g"].value in stats.graphs:
+            stats.kind_graphs.setdefault(row["slug"].value, []).append(row["g"].value)
     for slug, _, space, _ in LINK_TARGETS:
         stats.links[slug] = one(
             f'?s <{SCHEMA.sameAs}> ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{space}"))'
@@ -143,12 +166,16 @@ def statistics(store: Store) -> Statistics:
 
 
 def vocabulary(iri: str) -> str:
-    """The namespace of a term: up to its last ``#`` or ``/``.
+    """The namespace of a term: up to its last ``#`` or ``/`` (``:`` in a URN, which has none).
 
     >>> vocabulary("http://schema.org/name"), vocabulary("http://www.w3.org/ns/org#member")
     ('http://schema.org/', 'http://www.w3.org/ns/org#')
+    >>> vocabulary("urn:example:batch")  # not "": void:vocabulary takes an IRI
+    'urn:example:'
     """
     cut = max(iri.rfind("#"), iri.rfind("/"))
+    if cut < 0:
+        cut = iri.rfind(":")
     return iri[: cut + 1]
 
 
@@ -243,6 +270,15 @@ def dataset_description(
         add(node, "void:triples", triples)
         for p, o in provenance.get(graph, []):
             out.append(ox.Quad(node, p, o))
+
+    for slug, _, title in GRAPH_KINDS:
+        kind = ox.NamedNode(f"{DESC}graphs-{slug}")
+        add(ds, "void:subset", kind)
+        add(kind, "rdf:type", _iri("void:Dataset"))
+        add(kind, "dct:title", ox.Literal(title, language="en"))
+        add(kind, "void:triples", stats.kinds.get(slug, 0))
+        for graph in stats.kind_graphs.get(slug, []):
+            add(kind, "void:subset", ox.NamedNode(graph))
 
     for iri, count in sorted(stats.class_partitions.items()):
         part = ox.NamedNode(f"{DESC}class-{_slug(iri)}")

@@ -62,6 +62,7 @@ class ScidipServer(BaseApplication):  # type: ignore[misc]
             "loglevel": "info",
             "proc_name": "scidip-graph",
             "child_exit": _child_exit,
+            "pre_fork": _pre_fork,
             "post_fork": _post_fork,
             "when_ready": _when_ready,
             "on_exit": _on_exit,
@@ -105,6 +106,13 @@ def _child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def _pre_fork(server: Any, worker: Any) -> None:
+    """In the master, before each fork: close the store's files and connections (the change
+    log's SQLite connection must not cross a fork, see ``DurableStore.close``); each worker
+    opens its own. The master itself serves nothing, so it does not open them again."""
+    server.app.application.extensions["scidip"]["store"].close()
 
 
 def _post_fork(server: Any, worker: Any) -> None:

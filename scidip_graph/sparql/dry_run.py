@@ -1,11 +1,12 @@
 """The dry run: the SHACL report a write would get, with nothing written.
 
 ``POST /validate`` and ``scidip-graph validate --against-store`` compute the change the way the
-write path does (an update on a scratch copy of the dataset, :func:`~.update.update_change`;
-data as quads added) and put it through the same gate, on the would-be state; the store is
-never touched, so neither needs a token. The policy still applies to an update (``SERVICE`` and
-outside ``LOAD`` refused), an upload is read as the Graph Store Protocol reads it, and the web
-route runs either under the query time limit.
+write path does (an update by :func:`~.update.update_change`, data as quads added) and put it
+through the same gate, on the would-be state, reading the live dataset
+(:meth:`~scidip_graph.store.base.Store.view`); the store is never touched, so neither needs a
+token. The policy still applies to an update (``SERVICE`` and outside ``LOAD`` refused), an
+upload is read as the Graph Store Protocol reads it, and the web route runs either under the
+query time limit.
 
 >>> from scidip_graph.store import OxigraphStore
 >>> report = validate_update(OxigraphStore(), 'INSERT DATA { <x:a> <x:b> "c" }')
@@ -35,6 +36,7 @@ from scidip_graph.sparql.update import (
     with_using,
 )
 from scidip_graph.store import Store
+from scidip_graph.store.oxigraph import stored_form
 
 
 def validate_update(
@@ -53,10 +55,10 @@ def validate_update(
     """
     text = with_using(text, using_graphs or [], using_named_graphs or [])
     store.refresh()
-    before, added, removed = update_change(store, text, base_iri=base_iri)
+    added, removed = update_change(store, text, base_iri=base_iri)
     if not added and not removed:
         return nothing_to_check()
-    return validate(before, added, removed)
+    return validate(store.view(), added, removed)
 
 
 def validate_addition(
@@ -64,9 +66,10 @@ def validate_addition(
 ) -> ValidationReport:
     """The report adding ``quads`` to ``store`` would get; nothing is written."""
     store.refresh()
-    # The scratch copy is the dataset as it is: an update that changes nothing gives it.
-    before, _, _ = update_change(store, "")
-    added = sorted({q for q in quads if q not in before}, key=str)
+    before = store.view()
+    added = sorted(
+        (q for q in stored_form(quads) if not any(before.quads_for_pattern(*q))), key=str
+    )
     if not added:
         return nothing_to_check()
     return validate(before, added, [])

@@ -56,12 +56,16 @@ from scidip_graph.rdf.negotiation import negotiate
 from scidip_graph.sparql.tokens import Curator
 from scidip_graph.sparql.update import UpdateResult, commit_change
 from scidip_graph.store import Store
+from scidip_graph.store.oxigraph import stored_form
 
 DEFAULT = ""
 """The default graph, as the tokens and the change log name it."""
 
 UPLOAD_MEDIA_TYPES = tuple(m for f in FORMATS if f.kind in RDF_KINDS for m in f.media_types)
 """The Content-Types an upload may have: every name of every RDF format in the format table."""
+
+ALLOWED_METHODS = "GET, HEAD, PUT, POST, DELETE, OPTIONS"
+"""The methods of ``/store`` (``OPTIONS``: a CORS preflight)."""
 
 NEW_GRAPH = str(GRAPH["upload-"])
 """Where the graphs a POST to the store itself creates are named (a random suffix follows)."""
@@ -203,7 +207,7 @@ def write_graph(
         graph = NEW_GRAPH + secrets.token_hex(8)
     curator.authorize([graph])
     fmt = upload_format(media_type)
-    quads = set(parse_upload(data, fmt, graph=graph))
+    quads = set(stored_form(parse_upload(data, fmt, graph=graph)))
     digest = hashlib.sha256(data).hexdigest()
     message = f"{method} {_label(graph)}: {len(data)} bytes of {media_type}, sha256 {digest}"
     with store.writing():
@@ -213,7 +217,7 @@ def write_graph(
         removed = sorted(existing - quads, key=str) if method == "PUT" else []
         added = sorted(quads - existing, key=str)
         result = commit_change(
-            store, _copy(store), added, removed, curator=curator, message=message, what="upload"
+            store, store.view(), added, removed, curator=curator, message=message, what="upload"
         )
     return Written(result, graph, created and bool(quads))
 
@@ -233,7 +237,7 @@ def delete_graph(store: Store, graph: str, *, curator: Curator) -> Written:
         removed = sorted(store.quads(graph=graph), key=str)
         result = commit_change(
             store,
-            _copy(store),
+            store.view(),
             [],
             removed,
             curator=curator,
@@ -252,13 +256,6 @@ def _exists(store: Store, graph: str) -> bool:
     # A named graph is there while it holds a triple: the engine keeps the name of an emptied
     # graph, but a graph the protocol deleted is gone. The default graph is always there.
     return not graph or next(iter(store.quads(graph=graph)), None) is not None
-
-
-def _copy(store: Store) -> ox.Store:
-    # The gate reads the state before the change; a copy, as SPARQL Update's scratch store.
-    scratch = ox.Store()
-    scratch.extend(store.quads())
-    return scratch
 
 
 def _label(graph: str) -> str:

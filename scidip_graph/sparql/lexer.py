@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 from scidip_graph.errors import SparqlSyntaxError
 
-__all__ = ["KEYWORDS", "Token", "iri_value", "local_name_value", "tokenize"]
+__all__ = ["KEYWORDS", "Token", "iri_value", "line_offsets", "local_name_value", "tokenize"]
 
 
 class Token(NamedTuple):
@@ -339,6 +339,21 @@ def local_name_value(local: str) -> str:
     if "\\" not in local:
         return local
     return _PN_ESCAPE_RE.sub(r"\1", local)
+
+
+def line_offsets(text: str) -> list[int]:
+    """Where each line of ``text`` starts: a token is at ``offsets[line - 1] + column - 1``.
+
+    >>> text = "ASK {\\n  ?s ?p ?o }"
+    >>> token = tokenize(text)[2]
+    >>> text[line_offsets(text)[token.line - 1] + token.column - 1 :]
+    '?s ?p ?o }'
+    """
+    offsets, at = [0], 0
+    for line in text.split("\n")[:-1]:
+        at += len(line) + 1
+        offsets.append(at)
+    return offsets
 
 
 def _describe(text: str, start: int) -> str:

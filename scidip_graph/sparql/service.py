@@ -138,29 +138,23 @@ class SparqlService:
         )
 
     def check(
-        self, op: Operation, *, authorization: str | None = None, dry_run: bool = False
+        self, op: Operation, *, curator: Curator | None = None, dry_run: bool = False
     ) -> QueryInfo:
         """Apply the policy: writes need a token; SERVICE and outside LOAD refused.
 
-        A ``dry_run`` update (``POST /validate``) writes nothing, so it needs no token; the
-        rest of the policy applies to it all the same.
+        An update needs the ``curator`` its token names (:meth:`respond` authenticates the
+        token once, before the update is even parsed). A ``dry_run`` update (``POST
+        /validate``) writes nothing, so it needs none; the rest of the policy applies to it
+        all the same.
 
         Raises:
-            UnauthenticatedError, UnauthorizedError, UnavailableError: an update without a
-                bearer token (401), with a token the server does not know (403), while the
-                tokens file cannot be read (503); see :class:`~scidip_graph.sparql.tokens.Tokens`.
             UnauthorizedError, PolicyError, LimitError, PayloadTooLargeError,
-            SparqlSyntaxError: as :func:`scidip_graph.sparql.policy.check` decides.
+            SparqlSyntaxError: as :func:`scidip_graph.sparql.policy.check` decides (an update
+            without a curator: 403).
             UnsupportedOperationError: the request chooses its dataset and the store cannot.
         """
         policy = self.policy
-        if op.kind == "update" and dry_run:
-            policy = Policy(**{**policy.__dict__, "allow_updates": True})
-        elif op.kind == "update" and self.tokens.configured:
-            # 401 or 403 before the update is even parsed. The write path will ask the
-            # curator to authorize() the graphs its changeset touches, once it is applied to
-            # the would-be state: known then, never guessed from the update's text.
-            self.tokens.authenticate(authorization)
+        if op.kind == "update" and (dry_run or curator is not None):
             policy = Policy(**{**policy.__dict__, "allow_updates": True})
         info = check(op.text, policy, base=self.base_iri)  # the engine's base: see _evaluate
         if not policy.service_allowlist and not egress.barrier_active():
@@ -195,10 +189,20 @@ class SparqlService:
 
         Raises:
             ScidipError: for every refusal; the caller turns it into the JSON error shape.
+                An update without a bearer token is 401, with a token the server does not
+                know 403, while the tokens file cannot be read 503
+                (:class:`~scidip_graph.sparql.tokens.Tokens`).
         """
-        info = self.check(op, authorization=authorization)
+        curator = None
+        if op.kind == "update" and self.tokens.configured:
+            # Once, and before the update is even parsed. The write path asks the curator to
+            # authorize() the graphs its change touches, once it is computed: known then,
+            # never guessed from the update's text.
+            curator = self.tokens.authenticate(authorization)
+        info = self.check(op, curator=curator)
         if op.kind == "update":
-            return self.update(op, authorization=authorization), Outcome()
+            assert curator is not None  # check() refuses an update without one
+            return self.update(op, curator=curator), Outcome()
         return self.query(
             op,
             info,
@@ -208,17 +212,20 @@ class SparqlService:
             head=method == "HEAD",
         )
 
-    def update(self, op: Operation, *, authorization: str | None) -> Response:
-        """Apply a checked update, whole or not at all (:func:`~.update.apply_update`).
+    def update(self, op: Operation, *, curator: Curator) -> Response:
+        """Apply a checked update by an authenticated curator, whole or not at all
+        (:func:`~.update.apply_update`).
 
         Raises:
+            UnsupportedOperationError: the store cannot be written (501).
             UnauthorizedError, NotConformingError, ScidipError: as ``apply_update`` does;
                 nothing is written then.
         """
+        self._require_writable()
         result = apply_update(
             self.store,
             op.text,
-            curator=self.writer(authorization),
+            curator=curator,
             base_iri=self.base_iri,
             using_graphs=op.default_graphs,
             using_named_graphs=op.named_graphs,
@@ -234,6 +241,10 @@ class SparqlService:
             UnauthenticatedError, UnauthorizedError, UnavailableError: as
                 :meth:`~.tokens.Tokens.authenticate` does.
         """
+        self._require_writable()
+        return self.tokens.authenticate(authorization)
+
+    def _require_writable(self) -> None:
         if not self.tokens.configured or not self.store.writable:
             raise UnsupportedOperationError(
                 f"this server is read-only: its {self.store.name} store cannot be written"
@@ -242,7 +253,6 @@ class SparqlService:
                 hint="Serve a data folder (SCIDIP_DATA_DIR) with write tokens "
                 "(SCIDIP_WRITE_TOKEN or SCIDIP_TOKENS_FILE).",
             )
-        return self.tokens.authenticate(authorization)
 
     def query(
         self,

@@ -41,9 +41,11 @@ class Backend:
 
 
 def _serve_embedded(settings: Settings) -> Store:
-    from scidip_graph.store.startup import prepare_store  # validation: only for serving
+    from scidip_graph.store.startup import mark_served, prepare_store  # validation: serving
 
-    return prepare_store(settings)
+    store = prepare_store(settings)
+    mark_served(settings.data_dir)  # restore refuses to replace a served folder's data
+    return store
 
 
 BACKENDS: dict[str, Backend] = {

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from scidip_graph.errors import UnsupportedOperationError
 
 if TYPE_CHECKING:
+    from scidip_graph.ingest.views import QuadSource
     from scidip_graph.store.durable import Changeset
 
 QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean
@@ -124,6 +125,25 @@ class Store(ABC):
         """
         return None
 
+    def view(self) -> QuadSource:
+        """The dataset as it is, read by pattern: what a write's SHACL gate and its
+        ``dct:modified`` stamps read (``""``/``DefaultGraph`` is the dataset's default graph).
+
+        A store that holds its data in pyoxigraph gives a read-only view of it, without a copy:
+        it follows the data, so a writer reads it under :meth:`writing`, before its commit. By
+        default: a copy (:func:`copy_dataset`).
+        """
+        return copy_dataset(self)
+
+    def close(self) -> None:
+        """Close what this process holds open for the store (files, connections); the store
+        opens them again when it next needs them.
+
+        The server's master calls it before it forks each worker, so no open file or
+        connection is shared with a worker. By default there is nothing to close.
+        """
+        return None
+
     def writing(self) -> AbstractContextManager[object]:
         """Hold the store's write lock (every process's): writers take turns.
 
@@ -151,3 +171,14 @@ class Store(ABC):
             f"the {self.name} store cannot be written",
             hint="Serve a data folder with the embedded store to accept writes.",
         )
+
+
+def copy_dataset(store: Store) -> ox.Store:
+    """A scratch pyoxigraph store holding ``store``'s dataset as it is (its own default graph as
+    the default graph): what a SPARQL update the engine must run is run on.
+
+    Costs time in the dataset's size: about 7 microseconds a quad.
+    """
+    scratch = ox.Store()
+    scratch.extend(store.quads())
+    return scratch

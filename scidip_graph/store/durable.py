@@ -29,6 +29,9 @@ import pyoxigraph as ox
 
 from scidip_graph.store.oxigraph import OxigraphStore
 
+LOG_FILE = "scidip.sqlite"
+"""The change log's file in a data folder (with ``-wal`` and ``-shm`` beside it while open)."""
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS changesets (
@@ -66,7 +69,7 @@ class DurableStore(OxigraphStore):
     def __init__(self, data_dir: Path) -> None:
         super().__init__()
         self.data_dir = data_dir
-        self._db_path = data_dir / "scidip.sqlite"
+        self._db_path = data_dir / LOG_FILE
         self._conn: sqlite3.Connection | None = None
         self._head = 0
         self._data_version = -1
@@ -89,6 +92,23 @@ class DurableStore(OxigraphStore):
         return self._conn
 
     _conn_pid = -1
+
+    def close(self) -> None:
+        """Close this process's connection to the log; the next use opens a new one.
+
+        The server's master calls it before it forks a worker (``pre_fork``): SQLite forbids
+        carrying an open connection into a child process (its "how to corrupt" page, 2.6).
+        SQLite keeps one record of a file's locks per process; a worker that inherits it
+        counts the parent's locks as its own, so its connection can believe it holds a read
+        lock it never took, and another process may then checkpoint and reset the
+        write-ahead log under it. (Before this, each worker held the log's files open twice:
+        the inherited handles, which SQLite would not close while it thought them locked, and
+        its own.)
+        """
+        if self._conn is not None and self._conn_pid == os.getpid():
+            self._conn.close()
+        self._conn = None
+        self._conn_pid = -1
 
     def meta(self, key: str) -> str | None:
         """A value from the meta table."""
@@ -130,6 +150,11 @@ class DurableStore(OxigraphStore):
         ).fetchone()
         return row[0] if row else None
 
+    def log_head(self) -> int:
+        """The last changeset committed to the log, by any process (0: none yet)."""
+        row = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM changesets").fetchone()
+        return int(row[0])
+
     def changesets(self, *, since: int = 0) -> list[Changeset]:
         """The committed changesets after ``since``, oldest first."""
         rows = self.conn.execute(
@@ -160,18 +185,12 @@ class DurableStore(OxigraphStore):
         """
         added, removed = list(added), list(removed)
         at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO changesets (at, author, message, added, removed) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (at, author, message, _nq(added), _nq(removed)),
             )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         # Catch up with anything committed by others before this one, then this one. SQLite's
         # data_version does not change for a connection's own commits: forget it, or a store
         # that has refreshed once would never apply its own write.
@@ -179,6 +198,19 @@ class DurableStore(OxigraphStore):
         self.refresh()
         assert cursor.lastrowid is not None
         return Changeset(cursor.lastrowid, at, author, message, added, removed)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction of the log: committed whole (durably: ``synchronous=FULL``)
+        when the block ends, rolled back if it raises."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     def _apply(self, changeset: Changeset) -> None:
         self.remove(changeset.removed)
@@ -188,24 +220,43 @@ class DurableStore(OxigraphStore):
 
     # -- snapshots --------------------------------------------------------------------------
 
-    def write_snapshot(self) -> Path:
-        """Fold the log into a new snapshot file (compaction) and record it."""
+    def write_snapshot(self, *, meta: dict[str, str] | None = None) -> Path:
+        """Fold the log into a new snapshot file (compaction) and record it.
+
+        Safe against a crash at any moment: the file is written under a name of its own,
+        flushed to disk, renamed, and the rename flushed; only then is it recorded, its name
+        and head (and ``meta``) in one transaction of the log. Until that commit the previous
+        snapshot stays the recorded one and the new file is never read; a ``.tmp`` left by a
+        crash is ignored.
+        """
         path = self.data_dir / f"snapshot-{self._head}.nq"
-        tmp = path.with_suffix(".tmp")
+        tmp = self.data_dir / f".{path.name}.{os.getpid()}.tmp"
         with tmp.open("wb") as handle:
             ox.serialize(self.quads(), handle, format=ox.RdfFormat.N_QUADS)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
-        self.set_meta("snapshot", path.name)
-        self.set_meta("snapshot_head", str(self._head))
+        _fsync_folder(self.data_dir)
+        with self._transaction():
+            for key, value in {
+                **(meta or {}),
+                "snapshot": path.name,
+                "snapshot_head": str(self._head),
+            }.items():
+                self.set_meta(key, value)
         return path
 
     def rebuild(self, quads: Iterable[ox.Quad], *, source_digest: str) -> Path:
-        """Replace the whole dataset by the source data's quads and snapshot it."""
+        """Replace the whole dataset by the source data's quads and snapshot it.
+
+        The source digest is recorded with the snapshot, in one transaction: recorded before
+        it, a crash in between left a folder that claimed the new sources while it held the
+        old ones (or, on first start, nothing), and was never built again.
+        """
         self.clear()
         self.add(quads)
         self._base = source_digest[:12]
-        self.set_meta("source_digest", source_digest)
-        return self.write_snapshot()
+        return self.write_snapshot(meta={"source_digest": source_digest})
 
     def load_snapshot(self) -> None:
         """Fill the store from the recorded snapshot and the changesets after it."""
@@ -232,6 +283,15 @@ def digest_files(paths: Iterable[Path]) -> str:
     for path in sorted(paths):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename in it) to disk."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _nq(quads: list[ox.Quad]) -> str:

@@ -115,6 +115,10 @@ class OxigraphStore(Store):
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._visible_graphs())
 
+    def view(self) -> DatasetView:
+        """The logical dataset, read-only and live: no copy (see :class:`DatasetView`)."""
+        return DatasetView(self)
+
     def __len__(self) -> int:
         return self._logical
 
@@ -180,6 +184,71 @@ class OxigraphStore(Store):
             ]
             self._names = (self._changes, names)
         return self._names[1]
+
+
+class DatasetView:
+    """The logical dataset of an :class:`OxigraphStore`, read by pattern, without a copy.
+
+    What the write path's SHACL gate and ``dct:modified`` stamps read, under the store's write
+    lock: the dataset's own default graph as ``DefaultGraph``, the named graphs as they are;
+    the materialised union and the hidden graph are not in it. It follows the store, so it is
+    the state before a change only until the change is committed.
+
+    >>> store = OxigraphStore()
+    >>> a = ox.NamedNode("http://a")
+    >>> store.add([ox.Quad(a, a, a), ox.Quad(a, a, a, ox.NamedNode("http://g"))])
+    >>> view = store.view()
+    >>> len(view), sorted(str(q.graph_name) for q in view.quads_for_pattern(a, None, None))
+    (2, ['<http://g>', 'DEFAULT'])
+    >>> ox.Quad(a, a, a) in view, ox.Quad(a, a, a, OWN_DEFAULT) in view
+    (True, False)
+    """
+
+    def __init__(self, store: OxigraphStore) -> None:
+        self._store = store
+        self._physical = store._store
+
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | ox.Triple | None,
+        predicate: ox.NamedNode | None,
+        object: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None,
+        graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None,
+        /,
+    ) -> Iterator[ox.Quad]:
+        """The quads of the dataset that match (None: any; ``graph_name`` None: every graph)."""
+        if graph_name is None:
+            for q in self._physical.quads_for_pattern(subject, predicate, object, None):
+                if not isinstance(q.graph_name, ox.DefaultGraph):
+                    yield _logical(q)
+        elif graph_name != OWN_DEFAULT:  # no graph of the dataset: empty
+            physical = OWN_DEFAULT if isinstance(graph_name, ox.DefaultGraph) else graph_name
+            for q in self._physical.quads_for_pattern(subject, predicate, object, physical):
+                yield _logical(q)
+
+    def __contains__(self, quad: ox.Quad) -> bool:
+        return quad.graph_name != OWN_DEFAULT and _to_physical(quad) in self._physical
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return self.quads_for_pattern(None, None, None, None)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+def stored_form(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Quads as the engine stores them, each once: it keeps literals of the types it knows by
+    value, so ``"01"^^xsd:integer`` comes back ``"1"`` (and ``"1"^^xsd:boolean`` ``"true"``).
+
+    A change computed from parsed quads compares them with the store's in this form.
+
+    >>> a, integer = ox.NamedNode("http://a"), ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    >>> [q.object.value for q in stored_form([ox.Quad(a, a, ox.Literal("01", datatype=integer))])]
+    ['1']
+    """
+    scratch = ox.Store()
+    scratch.extend(quads)
+    return list(scratch)
 
 
 def _physical(graph: str) -> ox.NamedNode:

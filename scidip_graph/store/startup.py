@@ -9,15 +9,28 @@ from them; when both changed, the folder is kept and a warning says so.
 
 from __future__ import annotations
 
+import atexit
+import fcntl
+import hashlib
+import importlib.metadata
 import logging
+import os
 from pathlib import Path
+from typing import IO
 
 from scidip_graph.errors import NotConformingError, UsageError
 from scidip_graph.ingest.loading import bundled_files, load_sources
+from scidip_graph.resources import ONTOLOGY_DIR
 from scidip_graph.settings import Settings
 from scidip_graph.store.durable import DurableStore, digest_files, open_durable
 
 log = logging.getLogger("scidip_graph.store.startup")
+
+SERVING_LOCK = "serving.lock"
+"""Locked (shared) by every process that serves the data folder, for as long as it serves it:
+what ``scidip-graph restore`` asks before it replaces a folder's data."""
+
+_served: dict[Path, IO[str]] = {}
 
 
 def prepare_store(settings: Settings) -> DurableStore:
@@ -60,11 +73,20 @@ def prepare_store(settings: Settings) -> DurableStore:
 
 def _build(store: DurableStore, settings: Settings, files: list[Path], digest: str) -> None:
     sources = load_sources(files)
-    if settings.validate:
+    verdict = _verdict_path(digest)
+    if settings.validate and verdict is not None and verdict.is_file():
+        log.info("the same data conformed to the same shapes before (%s)", verdict)
+    elif settings.validate:
         from scidip_graph.ingest.validation import validate
 
         log.info("validating %d files against the shapes", len(files))
         report = validate(sources.to_rdflib(), origins=sources.origins)
+        if report.conforms and verdict is not None:
+            try:
+                verdict.parent.mkdir(parents=True, exist_ok=True)
+                verdict.write_text(f"{len(files)} files conform\n", encoding="utf-8")
+            except OSError:
+                pass  # a cache, nothing more
         if not report.conforms:
             if not settings.allow_invalid:
                 raise NotConformingError(
@@ -79,3 +101,44 @@ def _build(store: DurableStore, settings: Settings, files: list[Path], digest: s
     log.info(
         "data folder %s built from %d files: %d quads", settings.data_dir, len(files), len(store)
     )
+
+
+def _verdict_path(digest: str) -> Path | None:
+    """Where the verdict "these files conform to these shapes" is kept, or None (no cache).
+
+    A full validation of the bundled data takes a minute; every new data folder built from the
+    same files, shapes and validator would repeat it. The key is a digest of all three, so a
+    change to any of them validates again. The cache is the user's (``XDG_CACHE_HOME``, else
+    ``~/.cache``); ``SCIDIP_VALIDATION_CACHE=off`` turns it off.
+    """
+    if os.environ.get("SCIDIP_VALIDATION_CACHE", "").lower() in ("off", "0", "no"):
+        return None
+    h = hashlib.sha256(digest.encode())
+    for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    h.update(importlib.metadata.version("pyshacl").encode())
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "scidip-graph" / "conforms" / h.hexdigest()
+
+
+def mark_served(data_dir: Path) -> None:
+    """Hold ``data_dir``'s serving lock until this process (and the workers it forks) ends."""
+    key = data_dir.resolve()
+    if key not in _served:
+        handle = (data_dir / SERVING_LOCK).open("a")
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        _served[key] = handle
+        atexit.register(handle.close)  # closed, not collected, at exit
+
+
+def is_served(data_dir: Path) -> bool:
+    """Whether a running server (a process that called :func:`mark_served`) serves ``data_dir``."""
+    path = data_dir / SERVING_LOCK
+    if not path.is_file():
+        return False
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+    return False

@@ -13,15 +13,18 @@ from flask import Blueprint, Response, current_app, request
 from scidip_graph.sparql import graph_store
 from scidip_graph.sparql.service import SparqlService, written
 from scidip_graph.web.fastpath import read_body
+from scidip_graph.web.http import preflight_headers
 from scidip_graph.web.links import link
 
 bp = Blueprint("graph_store", __name__)
 
 
-@bp.route("/store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+@bp.route("/store", methods=graph_store.ALLOWED_METHODS.split(", "))
 def store() -> Response:
     """Read or write one graph of the store."""
     service: SparqlService = current_app.extensions["scidip"]["service"]
+    if request.method == "OPTIONS":  # a CORS preflight (the CORS headers: ops.after_request)
+        return Response(status=204, headers=preflight_headers(graph_store.ALLOWED_METHODS))
     graph = graph_store.target_graph(
         request.method, request.args.get("graph"), default="default" in request.args
     )

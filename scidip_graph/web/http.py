@@ -21,6 +21,15 @@ EXPOSED_HEADERS = "ETag, X-Result-Rows, X-Result-Capped"
 READ_METHODS = frozenset({"GET", "HEAD"})
 """The methods of anonymous reads on the Flask routes (the SPARQL routes also read by POST)."""
 
+WRITE_ROUTES = frozenset({"/store"})
+"""The Flask routes that take writes from another origin too (with a bearer token, no cookie):
+every answer gets the CORS headers, and a preflight (``OPTIONS``) is answered. The SPARQL
+routes, ``/update`` among them, are the fast path's, which does the same."""
+
+ALLOWED_HEADERS = "Accept, Authorization, Content-Type, If-None-Match"
+"""Request headers a script on another origin may send: ``Authorization`` carries a write's
+bearer token (as Fuseki allows by default; Oxigraph echoes whatever the preflight asks)."""
+
 
 def cors_headers(origin: str) -> list[tuple[str, str]]:
     """The CORS headers of an anonymous read; none when no origin is configured.
@@ -39,10 +48,14 @@ def cors_headers(origin: str) -> list[tuple[str, str]]:
 
 
 def preflight_headers(methods: str) -> list[tuple[str, str]]:
-    """The headers of an answer to a CORS preflight (``OPTIONS``) for a route taking ``methods``."""
+    """The headers of an answer to a CORS preflight (``OPTIONS``) for a route taking ``methods``.
+
+    >>> dict(preflight_headers("GET, PUT"))["Access-Control-Allow-Headers"]
+    'Accept, Authorization, Content-Type, If-None-Match'
+    """
     return [
         ("Access-Control-Allow-Methods", methods),
-        ("Access-Control-Allow-Headers", "Accept, Content-Type, If-None-Match"),
+        ("Access-Control-Allow-Headers", ALLOWED_HEADERS),
         ("Access-Control-Max-Age", "86400"),
         ("Allow", methods),
     ]

@@ -204,6 +204,7 @@ def _store_path() -> dict[str, Any]:
         "put": write("Replace the graph", upload=True),
         "post": write("Merge into the graph (a new graph without graph or default)", upload=True),
         "delete": write("Remove the graph", upload=False),
+        "options": {"summary": "CORS preflight", "responses": {"204": {"description": "OK"}}},
     }
 
 
@@ -241,14 +242,21 @@ def _path_param(name: str, description: str) -> dict[str, Any]:
 
 def _linked_data_paths() -> dict[str, Any]:
     return {
-        "/": _page("Home: what the graph is, counts per class, the categories, search"),
+        "/": _page(
+            "Home: what the graph is, counts per class, the themes and categories with their "
+            "numbers of examples, search"
+        ),
         "/search": _page(
-            "Search names and labels in any language",
+            "Search names, acronyms and labels in any language: exact and prefix matches "
+            "first, each hit with its kind (example, treaty, organisation, person...)",
             params=[{"name": "q", "in": "query", "schema": {"type": "string"}}],
         ),
         "/browse": _page("Classes with their instance counts (JSON by Accept)"),
         "/browse/{name}": _page(
-            "Instances of one class (CURIE, e.g. sd:Example)",
+            "Instances of one class (CURIE, e.g. sd:Example); the examples and the treaties with "
+            "facets that combine (sd:Example?theme=health&region=middle-east&decade=1960: theme, "
+            "primary, category, host, participant, region, decade; sd:Treaty: decade, party, "
+            "region, theme), a count per value; JSON by Accept or format=json",
             params=[_path_param("name", "the class as a CURIE")],
             errors=(404,),
         ),

@@ -16,16 +16,17 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask.blueprints import BlueprintSetupState
 
 from scidip_graph.errors import NotFoundError
-from scidip_graph.namespaces import ID, RDF, compact
+from scidip_graph.namespaces import ID, RDF, SD, compact
 from scidip_graph.pages.catalogue import (
+    HOME_GROUPS,
     SCHEME,
-    categories,
     class_counts,
     class_iri,
     group_counts,
     instances,
     search,
 )
+from scidip_graph.pages.facets import BROWSABLE, FacetCache, FacetData, browse_view
 from scidip_graph.pages.ontology_docs import ONTOLOGY_FILE, live_examples, ontology_doc
 from scidip_graph.pages.presentation import local_path, term_label
 from scidip_graph.pages.void import citation as void_citation
@@ -42,6 +43,9 @@ from scidip_graph.web.linkeddata import (
 )
 
 bp = Blueprint("site", __name__)
+
+SEARCH_SHOWN = 100
+"""How many hits the search page and its JSON twin list (``total`` says how many there are)."""
 
 
 @bp.record_once
@@ -65,16 +69,30 @@ def _store() -> Any:
     return current_app.extensions["scidip"]["store"]
 
 
+def _facet_data(class_iri: str) -> FacetData | None:
+    """The faceted data of a class, read once per data version (per app)."""
+    ext = current_app.extensions["scidip"]
+    cache = ext.setdefault("facets", FacetCache())
+    return cache.get(ext["store"], class_iri)  # type: ignore[no-any-return]
+
+
 @bp.get("/")
 def home() -> Response:
-    """What the graph is, live counts, the three categories with their examples, search."""
+    """What the graph is, live counts, the themes and the categories with their numbers of
+    examples (each a link to the browse view), search."""
     store = _store()
     void = negotiate("graph", None)  # what /void answers without Accept
+    data = _facet_data(str(SD.Example))
+    examples = browse_view(data, []) if data else None
+    facets = {f.key: f.values for f in examples.facets} if examples else {}
+    primary = {v.key: v.count for v in facets.get("primary", [])}
     html = render_template(
         "home.html",
         void_media_type=void.media_type,
         counts=group_counts(store),
-        categories=categories(store),
+        themes=facets.get("theme", []),
+        categories=[(v, primary.get(v.key, 0)) for v in facets.get("category", [])],
+        primary_href={v.key: v.href for v in facets.get("primary", [])},
         scheme_path=local_path(SCHEME),
         citation=citation(store),
         version=__version__,
@@ -86,12 +104,14 @@ def home() -> Response:
 
 @bp.get("/search")
 def search_page() -> Response:
-    """Resources whose names (in any language) contain the words of ``q``."""
+    """Resources whose names (in any language) contain the words of ``q``: the first
+    :data:`SEARCH_SHOWN`, best first, each with its kind, and how many there are."""
     q = request.args.get("q", "")
-    hits = search(_store(), q)
+    hits = search(_store(), q, limit=None)
+    shown = hits[:SEARCH_SHOWN]
     if wants_json():
-        return json_response({"q": q, "results": [asdict(h) for h in hits]})
-    html = render_template("search.html", q=q, hits=hits)
+        return json_response({"q": q, "total": len(hits), "results": [asdict(h) for h in shown]})
+    html = render_template("search.html", q=q, hits=shown, total=len(hits))
     return Response(html, content_type="text/html; charset=utf-8")
 
 
@@ -107,8 +127,11 @@ def browse() -> Response:
 
 @bp.get("/browse/<name>")
 def browse_class(name: str) -> Response:
-    """The instances of one class (``/browse/schema:Country``), with their labels."""
+    """The instances of one class (``/browse/schema:Country``), with their labels; the
+    examples and the treaties with facets (``/browse/sd:Example?theme=health&decade=1960``)."""
     iri = class_iri(name)
+    if iri in BROWSABLE:
+        return _faceted(iri)
     hits = instances(_store(), iri) if iri else []
     if not hits:
         raise NotFoundError(
@@ -121,6 +144,28 @@ def browse_class(name: str) -> Response:
     label = term_label(iri or name)
     html = render_template("class.html", name=compact(iri or name), iri=iri, label=label, hits=hits)
     return Response(html, content_type="text/html; charset=utf-8")
+
+
+def _faceted(iri: str) -> Response:
+    data = _facet_data(iri)
+    assert data is not None  # a class of BROWSABLE
+    view = browse_view(data, request.args.items(multi=True))
+    if wants_json():
+        return json_response(
+            {
+                "class": view.class_iri,
+                "total": view.total,
+                "count": len(view.items),
+                "filters": [asdict(f) for f in view.filters],
+                "facets": [asdict(f) for f in view.facets],
+                "instances": [asdict(i) for i in view.items],
+            }
+        )
+    title = next((t for t, classes in HOME_GROUPS if classes[0] == iri), term_label(iri))
+    html = render_template("facets.html", view=view, label=title)
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers["Link"] = f'<{view.json_href}>; rel="alternate"; type="application/json"'
+    return response
 
 
 @bp.get("/ontology")
