@@ -1,0 +1,207 @@
+"""The commands that write a data folder: tokens, load, backup, restore."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from scidip_graph.cli.common import (
+    EXIT_NOT_CONFORMING,
+    EXIT_OK,
+    Declare,
+    data_folder,
+    one_graph,
+    open_data_folder,
+)
+from scidip_graph.errors import NotConformingError, UsageError
+
+DATA_DIR_HELP = "the server's data folder (SCIDIP_DATA_DIR, default ./var)"
+
+
+def cmd_token(args: argparse.Namespace, out: TextIO) -> int:
+    from scidip_graph.settings import Settings
+    from scidip_graph.sparql import tokens_file as tf
+
+    name = args.file or Settings.from_env().tokens_file
+    if not name:
+        raise UsageError("which tokens file? Set SCIDIP_TOKENS_FILE, or give --file PATH")
+    path = Path(name)
+    if args.action == "add":
+        token = tf.add_token(path, args.name, args.graph)
+        out.write(token + "\n")  # stdout holds the token alone: TOKEN=$(scidip-graph token add ...)
+        graphs = tf.graph_list(tf.graph_iri(g) for g in args.graph)
+        print(
+            f"curator {args.name} may write {graphs}. The token above is shown this once and "
+            f"kept nowhere ({path} has its SHA-256): give it to {args.name} by a private channel.",
+            file=sys.stderr,
+        )
+    elif args.action == "list":
+        entries = tf.read_tokens_file(path)
+        width = max((len(e.curator) for e in entries), default=0)
+        for entry in entries:
+            out.write(f"{entry.curator:<{width}}  {tf.graph_list(entry.graphs)}\n")
+    else:
+        tf.remove_token(path, args.name)
+        print(f"removed curator {args.name}'s token from {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace, out: TextIO) -> int:
+    import getpass
+
+    from scidip_graph.console import ProgressBar
+    from scidip_graph.sparql.bulk_load import Step, load_files
+    from scidip_graph.sparql.tokens import Curator
+    from scidip_graph.sparql.tokens_file import EVERY_GRAPH, graph_label
+
+    graph = None if args.graph is None else one_graph(args.graph)
+    store = open_data_folder(args.data_dir, args.source_dir)
+    try:
+        name = args.curator or getpass.getuser()
+    except OSError:  # no login name (a container without a passwd entry)
+        name = "cli"
+    bar = ProgressBar(sys.stderr, prefix="load ")
+
+    def show(step: Step) -> None:
+        bar.update(
+            step.stage, step.done, step.total, unit=step.unit, note=step.note, seconds=step.seconds
+        )
+
+    try:
+        loaded = load_files(
+            store,
+            [Path(p) for p in args.files],
+            curator=Curator(name, frozenset({EVERY_GRAPH})),
+            graph=graph,
+            replace=args.replace,
+            progress=show,
+        )
+    except NotConformingError as err:
+        bar.close()
+        print(f"error: {err.message}", file=sys.stderr)
+        if err.report is not None:
+            print(err.report.text(), file=sys.stderr)
+        return EXIT_NOT_CONFORMING
+    finally:
+        bar.close()
+    result = loaded.result
+    graphs = ", ".join(graph_label(g) for g in result.graphs) or "nothing"
+    out.write(
+        f"loaded {len(loaded.files)} file{'s' * (len(loaded.files) != 1)} "
+        f"({loaded.quads:,} quads) into {store.data_dir}: "
+        f"{result.added:,} quads added, {result.removed:,} removed, in {graphs}; "
+        f"changeset {result.changeset} by {name}"
+        + (f"; {len(result.warnings)} warnings" if result.warnings else "")
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace, out: TextIO) -> int:
+    from scidip_graph.store.backup import backup
+
+    data_dir = data_folder(args.data_dir)
+    manifest = backup(data_dir, Path(args.dir))
+    out.write(
+        f"backed up {data_dir} at changeset {manifest.head} into {args.dir}: "
+        f"{', '.join(manifest.files)} and manifest.json\n"
+    )
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, out: TextIO) -> int:
+    from scidip_graph.store.backup import restore
+
+    data_dir = data_folder(args.data_dir)
+    done = restore(Path(args.dir), data_dir, force=args.force)
+    m = done.manifest
+    out.write(
+        f"restored the backup of {m.created} (changeset {m.head}, {m.snapshot}) into {data_dir}"
+        + (", replacing the data it held" if done.replaced else "")
+        + "\n"
+    )
+    if done.removed:
+        out.write(f"removed from {data_dir}: {', '.join(done.removed)}\n")
+    if done.served:
+        print(
+            f"a running server serves {data_dir}: restart it now; until then its workers "
+            "answer with the data they held",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def add_commands(command: Declare) -> None:
+    """Declare this module's commands."""
+    p = command("token", cmd_token, "Make, list and remove curators' write tokens.", data=False)
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="make a curator's token and print it, this once")
+    add.add_argument("name", metavar="NAME", help="the curator, as the change log names them")
+    add.add_argument(
+        "--graph",
+        nargs="+",
+        action="extend",
+        required=True,
+        metavar="IRI",
+        help="graphs the token may write: IRIs, graph:NAME, default (the default graph), "
+        "* (every graph)",
+    )
+    listing = actions.add_parser("list", help="curators and their graphs, never a token")
+    remove = actions.add_parser("remove", help="delete a curator's token")
+    remove.add_argument("name", metavar="NAME", help="the curator")
+    for action in (add, listing, remove):
+        action.add_argument("--file", help="the tokens file (default: SCIDIP_TOKENS_FILE)")
+
+    p = command(
+        "load",
+        cmd_load,
+        "Load RDF files into a data folder as one change, through the SHACL gate (a server "
+        "may be running on it).",
+        data=False,
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="RDF files, by extension")
+    p.add_argument(
+        "--graph",
+        metavar="IRI",
+        help="put every triple into this graph (an IRI, graph:NAME or default); by default "
+        "a Turtle, N-Triples or RDF/XML file goes into graph:STEM and a TriG, N-Quads or "
+        "JSON-LD file into the graphs it names",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="empty the named graphs the files write (and --graph) before filling them",
+    )
+    p.add_argument(
+        "--curator",
+        metavar="NAME",
+        help="who loads, as the change log records it (default: your login name)",
+    )
+    p.add_argument("--data-dir", type=Path, help=DATA_DIR_HELP)
+    p.add_argument(
+        "--source-dir",
+        type=Path,
+        help="for a new data folder: the data it starts from (SCIDIP_SOURCE_DIR, default data/)",
+    )
+
+    p = command(
+        "backup",
+        cmd_backup,
+        "Back up a data folder (its change log and snapshot) into a new folder; a server "
+        "may be running.",
+        data=False,
+    )
+    p.add_argument("dir", metavar="DIR", help="the backup folder to make (new, or empty)")
+    p.add_argument("--data-dir", type=Path, help=DATA_DIR_HELP)
+
+    p = command("restore", cmd_restore, "Bring a backup back into a data folder.", data=False)
+    p.add_argument("dir", metavar="DIR", help="a folder made by scidip-graph backup")
+    p.add_argument("--data-dir", type=Path, help=DATA_DIR_HELP)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the data of a folder that holds some, even one a running server serves "
+        "(restart it then)",
+    )
