@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -323,3 +325,32 @@ def test_slow_clients_do_not_hold_the_workers(server: LiveServer) -> None:
     finally:
         for conn in slow:
             conn.close()
+
+
+@pytest.mark.parametrize("token", ["", "a-curator-token-of-enough-length"])
+def test_the_master_warms_the_gate_before_forking_when_writes_are_on(
+    tmp_path: Path, token: str
+) -> None:
+    """With writes on, the app the master builds (and the workers inherit) has the shapes
+    read and their reach compiled, so no worker pays for them on its first write."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
+    script = f"""
+import json
+from pathlib import Path
+from scidip_graph.ingest.reach import compile_reach
+from scidip_graph.server.prefork import build_app
+from scidip_graph.settings import Settings
+settings = Settings.from_env(
+    None, data_dir=Path({str(tmp_path / "var")!r}), source_dir=Path({str(sources)!r}),
+    validate=False,
+    write_token={token!r},
+)
+build_app(settings)
+print(json.dumps(compile_reach.cache_info().currsize))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert json.loads(done.stdout.splitlines()[-1]) == (1 if token else 0)

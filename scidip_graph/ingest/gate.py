@@ -99,7 +99,7 @@ from scidip_graph.ingest.views import (
     graph_key,
     oxigraph_graph_key,
 )
-from scidip_graph.namespaces import RDF, RDFS, SH
+from scidip_graph.namespaces import ID, RDF, RDFS, SCHEMA, SH
 
 BULK = 1_000
 """Changed triples up to which the gate never validates everything for the change's size."""
@@ -185,6 +185,13 @@ def change_scope(
     """
     shapes_graph = shapes if shapes is not None else default_shapes()
     return _Plan(_Change(current, added, removed), compile_reach(shapes_graph)).scope
+
+
+def warm() -> None:
+    """Read the bundled shapes and the ontology, compile what the shapes reach, and run the
+    gate once on a one-triple change, so that processes forked afterwards (the server's
+    workers) inherit all of it and their first write costs what every later one does."""
+    check_change(Graph(), added=[(ID["person/warm"], RDF.type, SCHEMA.Person)])
 
 
 # -- the change -------------------------------------------------------------------------------
@@ -445,4 +452,5 @@ __all__ = [
     "Data",
     "change_scope",
     "check_change",
+    "warm",
 ]

@@ -99,6 +99,10 @@ def build_app(settings: Settings) -> Any:
         heavy_slots=HeavySlots(settings.heavy_limit),
         memory_limit=query_memory_bytes(settings),
     )
+    if settings.write_token or settings.tokens_file:
+        from scidip_graph.ingest.gate import warm
+
+        warm()  # the workers' first write then finds the shapes read and pyshacl loaded
     return create_app(settings, store, runner=runner, on_doomed=_stop_worker, shared_metrics=True)
 
 
