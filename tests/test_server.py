@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -282,6 +283,41 @@ def test_heavy_queries_beyond_the_limit_get_503_with_retry_after(server: LiveSer
     assert statuses == [503, 503, 503]
     busy = [h for s, h in results if h.get("Retry-After")]
     assert len(busy) == 1  # two heavy slots: the third was turned away at once
+    time.sleep(1.0)
+    assert get(server, NAMES)[0] == 200
+
+
+def thread_states(pids: set[int]) -> dict[tuple[int, int], tuple[float, int]]:
+    """(worker pid, thread id) -> (CPU seconds, nice value), read from /proc."""
+    states = {}
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the thread ended meanwhile
+                continue
+            ticks = int(fields[11]) + int(fields[12])  # utime, stime
+            states[(pid, int(task.name))] = (ticks / os.sysconf("SC_CLK_TCK"), int(fields[16]))
+    return states
+
+
+def test_a_heavy_query_runs_at_low_priority_on_the_thread_that_runs_it(
+    server: LiveServer,
+) -> None:
+    """Past SCIDIP_HEAVY_AFTER the thread evaluating the query (not another thread of its
+    worker: Linux nice values are per thread) runs at nice 10."""
+    thread = threading.Thread(target=get, args=(server, HEAVY), kwargs={"timeout": "4"})
+    thread.start()
+    time.sleep(1.5)  # heavy after 0.5 s
+    before = thread_states(server.workers())
+    time.sleep(1.0)
+    after = thread_states(server.workers())
+    thread.join()
+    busy = [key for key, (cpu, _) in after.items() if cpu - before.get(key, (cpu, 0))[0] > 0.3]
+    assert busy, "no thread of any worker ran the query"
+    assert all(after[key][1] == 10 for key in busy), {k: after[k] for k in busy}
+    idle = [key for key in after if key[0] == busy[0][0] and key not in busy]
+    assert idle and all(after[key][1] == 0 for key in idle)  # the rest of its worker is not
     time.sleep(1.0)
     assert get(server, NAMES)[0] == 200
 
