@@ -1,4 +1,4 @@
-"""The commands that write a data folder: tokens, load, backup, restore."""
+"""The commands that write a data folder: tokens, load, backup, compact, restore."""
 
 from __future__ import annotations
 
@@ -111,6 +111,25 @@ def cmd_backup(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_compact(args: argparse.Namespace, out: TextIO) -> int:
+    from scidip_graph.store.durable import LOG_FILE, open_durable
+
+    data_dir = data_folder(args.data_dir)
+    if not (data_dir / LOG_FILE).is_file():
+        raise UsageError(f"no data folder at {data_dir} (no {LOG_FILE})")
+    store = open_durable(data_dir)
+    try:
+        done = store.compact()
+    finally:
+        store.close()
+    if done.snapshot is None:
+        out.write(f"{data_dir}: the snapshot is current (changeset {store.head})")
+    else:
+        out.write(f"folded {done.folded} changesets into {done.snapshot.name}")
+    out.write(f"; removed {', '.join(done.removed)}\n" if done.removed else "\n")
+    return EXIT_OK
+
+
 def cmd_restore(args: argparse.Namespace, out: TextIO) -> int:
     from scidip_graph.store.backup import restore
 
@@ -194,6 +213,15 @@ def add_commands(command: Declare) -> None:
         data=False,
     )
     p.add_argument("dir", metavar="DIR", help="the backup folder to make (new, or empty)")
+    p.add_argument("--data-dir", type=Path, help=DATA_DIR_HELP)
+
+    p = command(
+        "compact",
+        cmd_compact,
+        "Fold a data folder's change log into a new snapshot, so that opening it replays "
+        "less; the log (the history of writes) is kept. A server may be running.",
+        data=False,
+    )
     p.add_argument("--data-dir", type=Path, help=DATA_DIR_HELP)
 
     p = command("restore", cmd_restore, "Bring a backup back into a data folder.", data=False)

@@ -57,6 +57,21 @@ class Changeset:
     removed: list[ox.Quad]
 
 
+@dataclass(frozen=True)
+class Compaction:
+    """What :meth:`DurableStore.compact` did.
+
+    Attributes:
+        snapshot: the new snapshot file; None when the recorded one was current.
+        folded: the changesets folded into it.
+        removed: the names of the older snapshot files deleted.
+    """
+
+    snapshot: Path | None
+    folded: int
+    removed: list[str]
+
+
 class DurableStore(OxigraphStore):
     """An in-memory pyoxigraph store backed by a snapshot and a SQLite change log.
 
@@ -246,6 +261,27 @@ class DurableStore(OxigraphStore):
                 self.set_meta(key, value)
         return path
 
+    def compact(self) -> Compaction:
+        """Fold the changesets past the recorded snapshot into a new one, and delete the
+        snapshot files it replaces; a server may be running on the folder.
+
+        The change log is kept whole: it is the history of every write (who, when, what),
+        and backups and ``/changes`` read it. What compaction saves is the replay: a store
+        opened afterwards reads the new snapshot and only the changesets committed after it.
+        It holds the write lock while it writes (writes wait; reads go on).
+        """
+        with self.writing():
+            self.refresh()
+            folded = self._head - int(self.meta("snapshot_head") or 0)
+            path = self.write_snapshot() if folded > 0 else None
+            recorded = self.meta("snapshot")
+            removed = []
+            for old in sorted(self.data_dir.glob("snapshot-*.nq")):
+                if old.name != recorded:
+                    old.unlink(missing_ok=True)
+                    removed.append(old.name)
+        return Compaction(path, folded, removed)
+
     def rebuild(self, quads: Iterable[ox.Quad], *, source_digest: str) -> Path:
         """Replace the whole dataset by the source data's quads and snapshot it.
 
@@ -260,11 +296,24 @@ class DurableStore(OxigraphStore):
 
     def load_snapshot(self) -> None:
         """Fill the store from the recorded snapshot and the changesets after it."""
-        name = self.meta("snapshot")
-        if name is None:
-            return
-        self.add(ox.parse(path=str(self.data_dir / name), format=ox.RdfFormat.N_QUADS))
-        self._head = int(self.meta("snapshot_head") or 0)
+        for _ in range(3):  # a compaction may replace the snapshot between meta and file
+            rows = dict(  # its name and head, in one statement: one state of the log
+                self.conn.execute(
+                    "SELECT key, value FROM meta WHERE key IN ('snapshot', 'snapshot_head')"
+                ).fetchall()
+            )
+            name, head = rows.get("snapshot"), int(rows.get("snapshot_head") or 0)
+            if name is None:
+                return
+            try:
+                quads = ox.parse(path=str(self.data_dir / name), format=ox.RdfFormat.N_QUADS)
+                self.add(quads)
+                break
+            except FileNotFoundError:
+                self.clear()
+        else:
+            raise FileNotFoundError(f"{self.data_dir}: the recorded snapshot keeps vanishing")
+        self._head = head
         self._base = (self.meta("source_digest") or "")[:12]
         self.refresh()
 

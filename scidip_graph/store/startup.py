@@ -2,9 +2,11 @@
 
 On first start the source data (the bundled ``data/`` by default) is parsed, validated against
 the shapes, and written as the folder's first snapshot; data that does not conform is refused
-unless ``allow_invalid`` is set. Later starts load the snapshot and the change log. When the
-source files changed and nothing was written through the server since, the folder is rebuilt
-from them; when both changed, the folder is kept and a warning says so.
+unless ``allow_invalid`` is set. Later starts load the snapshot and the change log, and fold
+the log into a new snapshot when more than :data:`COMPACT_AFTER` changesets follow the recorded
+one (``scidip-graph compact`` does it on demand, while a server runs). When the source files
+changed and nothing was written through the server since, the folder is rebuilt from them;
+when both changed, the folder is kept and a warning says so.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ what ``scidip-graph restore`` asks before it replaces a folder's data."""
 
 _served: dict[Path, IO[str]] = {}
 
+COMPACT_AFTER = 500
+"""Changesets past the recorded snapshot above which a start writes a new one: every process
+that opens the folder (a start, ``scidip-graph load``) replays them all."""
+
 
 def prepare_store(settings: Settings) -> DurableStore:
     """Open (and if needed build) the durable store of ``settings.data_dir``.
@@ -50,6 +56,7 @@ def prepare_store(settings: Settings) -> DurableStore:
     digest = digest_files(files)
     recorded = store.meta("source_digest")
     if recorded == digest:
+        _compact_if_long(store)
         log.info(
             "data folder %s: snapshot at changeset %d, %d quads",
             settings.data_dir,
@@ -65,10 +72,19 @@ def prepare_store(settings: Settings) -> DurableStore:
                 settings.source_dir,
                 settings.data_dir,
             )
+            _compact_if_long(store)
             return store
         log.info("the source data changed: rebuilding %s", settings.data_dir)
     _build(store, settings, files, digest)
     return store
+
+
+def _compact_if_long(store: DurableStore) -> None:
+    behind = store.head - int(store.meta("snapshot_head") or 0)
+    if behind > COMPACT_AFTER:
+        done = store.compact()
+        name = done.snapshot.name if done.snapshot else "-"
+        log.info("folded %d changesets into %s", done.folded, name)
 
 
 def _build(store: DurableStore, settings: Settings, files: list[Path], digest: str) -> None:
