@@ -38,6 +38,18 @@ class ScidipError(Exception):
         """The one JSON error shape: ``{"error": {"status", "code", "message", ...}}``."""
         return error_shape(self.status, self.code, self.message, hint=self.hint, detail=self.detail)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole (hint, detail and what a subclass adds), whatever its ``__init__``
+        takes: errors raised in a forked child cross back to the worker this way."""
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[ScidipError], args: tuple[Any, ...], state: dict[str, Any]) -> ScidipError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
+
 
 def error_shape(
     status: int,
@@ -173,6 +185,14 @@ class QueryEvaluationError(ScidipError):
     """A query that parses but that the engine cannot evaluate (an unknown function...)."""
 
     code = "evaluation"
+
+
+class EngineFaultError(ScidipError):
+    """The query engine failed on a query it accepted (a fault of the engine, which the
+    server ran apart so that it took nothing else down): 500."""
+
+    status = 500
+    code = "engine_fault"
 
 
 class UpstreamError(ScidipError):

@@ -313,10 +313,13 @@ def test_a_heavy_query_runs_at_low_priority_on_the_thread_that_runs_it(
     time.sleep(1.0)
     after = thread_states(server.workers())
     thread.join()
-    busy = [key for key, (cpu, _) in after.items() if cpu - before.get(key, (cpu, 0))[0] > 0.3]
-    assert busy, "no thread of any worker ran the query"
-    assert all(after[key][1] == 10 for key in busy), {k: after[k] for k in busy}
-    idle = [key for key in after if key[0] == busy[0][0] and key not in busy]
+    # The thread that ran the query is the one that used the most CPU meanwhile (on a busy
+    # machine, at nice 10, that may be little).
+    spent = {key: cpu - before.get(key, (cpu, 0))[0] for key, (cpu, _) in after.items()}
+    busy = max(spent, key=lambda key: spent[key])
+    assert spent[busy] > 0.02, "no thread of any worker ran the query"
+    assert after[busy][1] == 10, after[busy]
+    idle = [key for key in after if key[0] == busy[0] and key != busy]
     assert idle and all(after[key][1] == 0 for key in idle)  # the rest of its worker is not
     time.sleep(1.0)
     assert get(server, NAMES)[0] == 200

@@ -90,6 +90,8 @@ class QueryInfo:
         depth_at: where the nesting first reached each depth: ``depth_at[k]`` is the (line,
             column) of the first token at depth ``k + 1``.
         chain_at: the same for chain lengths.
+        orders: whether it has an ``ORDER BY`` (at any level): the engine sorts, and its sort
+            can crash the process (:mod:`scidip_graph.sparql.isolation`).
         base: the last ``BASE`` in effect (resolved), or the base given.
         prefixes: every prefix declared (the last IRI for each), as an immutable mapping.
     """
@@ -108,6 +110,7 @@ class QueryInfo:
     max_chain: int = 0
     depth_at: tuple[tuple[int, int], ...] = ()
     chain_at: tuple[tuple[int, int], ...] = ()
+    orders: bool = False
     base: str | None = None
     prefixes: Mapping[str, str] = field(default_factory=lambda: _EMPTY, hash=False)
 
@@ -238,6 +241,7 @@ def analyse_tokens(
         max_chain=len(shape.chain_at),
         depth_at=tuple(shape.depth_at),
         chain_at=tuple(shape.chain_at),
+        orders=any(t.kind == "KEYWORD" and t.text == "ORDER" for t in tokens),
         base=base,
         prefixes=MappingProxyType(declared),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +30,7 @@ from scidip_graph.rdf.negotiation import negotiate
 from scidip_graph.settings import Settings
 from scidip_graph.sparql import egress
 from scidip_graph.sparql.cache import ResultCache
+from scidip_graph.sparql.isolation import run_forked
 from scidip_graph.sparql.native import write_solutions_natively
 from scidip_graph.sparql.policy import Policy, QueryInfo, check, check_dataset_iris
 from scidip_graph.sparql.protocol import (
@@ -309,6 +311,30 @@ class SparqlService:
         return self._ok(fmt, headers, spool, outcome, head), outcome
 
     def _evaluate(self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome) -> Spool:
+        """The answer's body: evaluated here, or in a forked child when the engine sorts."""
+        if not (info.orders and hasattr(os, "fork")):
+            return self._evaluate_here(op, info, fmt, outcome)
+
+        def work(write: Callable[[bytes], None]) -> tuple[int, str | None]:
+            mine = Outcome()
+            body = self._evaluate_here(op, info, fmt, mine)
+            for chunk in body.chunks():
+                write(chunk)
+            return mine.rows, mine.capped_by
+
+        spool = Spool(SPOOL_BYTES)
+        try:
+            outcome.rows, outcome.capped_by = run_forked(
+                work, sink=spool.write, what="the query's ORDER BY"
+            )
+        except BaseException:
+            spool.close()
+            raise
+        return spool
+
+    def _evaluate_here(
+        self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome
+    ) -> Spool:
         default_graphs, named_graphs = dataset(op, info)
 
         def run() -> QueryResult:
