@@ -1,6 +1,6 @@
 """The W3C SPARQL query evaluation tests: their manifests read, their answers compared.
 
-The cases are those of ``tests/data/w3c-query/`` (the query evaluation folders of the SPARQL 1.1
+The cases are those of ``tests/suites/w3c-query/`` (the query evaluation folders of the SPARQL 1.1
 suite and of the SPARQL 1.0 "data-r2" suite, from w3c/rdf-tests, unchanged; see its README).
 Each file of a case is named by its IRI in the suite (``http://www.w3.org/2009/sparql/docs/
 tests/data-sparql11/...``, ``http://www.w3.org/2001/sw/DataAccess/tests/data-r2/...``), which is
@@ -30,7 +30,7 @@ from rdflib.compare import isomorphic
 
 from tests.conftest import TESTS
 
-SUITE = TESTS / "data" / "w3c-query"
+SUITE = TESTS / "suites" / "w3c-query"
 BASES = {
     "sparql11": "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/",
     "dawg-data-r2": "http://www.w3.org/2001/sw/DataAccess/tests/data-r2/",
