@@ -46,6 +46,10 @@ JSONLD_SECTION = BENCH / "jsonld.md"  # written by bench_jsonld.py
 GATE_SECTION = BENCH / "gate.md"  # written by bench_gate.py
 LOAD_SECTION = BENCH / "load.md"  # written by bench_load.py
 WRITE_SECTION = BENCH / "write.md"  # written by bench_write.py
+SEARCH_SECTION = BENCH / "search.md"  # written by bench_search.py
+RECONCILE_SECTION = BENCH / "reconcile.md"  # written by bench_reconcile.py
+MEMORY_SECTION = BENCH / "memory.md"  # written by bench_memory.py
+KEEPALIVE_SECTION = BENCH / "keepalive.md"  # written by bench_keepalive.py
 HOST = "127.0.0.1"
 REF_PACKAGES = ("oxigraph", "rdflib-endpoint[cli]")
 OURS_COMMAND = (
@@ -403,9 +407,11 @@ class Server:
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
         self.timed_out: set[str] = set()  # query texts that passed the client timeout
+        self.start_seconds = 0.0  # the last start: until it answered (and had its data)
 
     def start(self, *, ready_timeout: float = 900) -> None:
         self.port = free_port()
+        started = time.monotonic()
         log = (self.ctx.logs / f"{self.kind.name}.log").open("ab")
         env = os.environ | self.kind.env(self.ctx) | self.env
         command = self.kind.command(self.port, self.ctx)
@@ -418,6 +424,7 @@ class Server:
             raise RuntimeError(f"{self.kind.name} was not ready after {ready_timeout:.0f} s")
         if self.kind.after_start is not None:
             self.kind.after_start(self.port, self.ctx)
+        self.start_seconds = time.monotonic() - started
 
     def answers(self, timeout: float) -> bool:
         """Wait until the server answers a trivial query: it is up, and through its queue."""
@@ -493,11 +500,19 @@ class Measurement:
     rows: int | None = None
     at_least_seconds: float | None = None
     note: str = ""
+    load_average: float | None = None  # the machine's, over the last minute, after the run
 
 
 def measure(server: Server, case: Case, opts: Options) -> Measurement:
     """Probe once (restarting the server after a timeout), warm up, then run the load."""
     result = Measurement(server.kind.name, case.name, case.cls)
+    try:
+        return measured(server, case, opts, result)
+    finally:
+        result.load_average = round(os.getloadavg()[0], 2)
+
+
+def measured(server: Server, case: Case, opts: Options, result: Measurement) -> Measurement:
     first = case.variants[0]
     if first in server.timed_out:
         return timed_out(result, opts.timeout)
@@ -565,8 +580,10 @@ def timed_out(result: Measurement, after: float) -> Measurement:
 
 
 def bench_server(
-    kind: ServerKind, ctx: Context, mix: list[Query], opts: Options
+    kind: ServerKind, ctx: Context, mix: list[Query], opts: Options, starts: list[dict[str, Any]]
 ) -> list[Measurement]:
+    """Every case on one server; its start-up times go to ``starts`` (ours: the first start
+    builds its data folder, the second opens it)."""
     distinct, repeated = cases_of(mix)
     if kind.cacheless_env is not None:
         phases = [(kind.cacheless_env, distinct), ({}, repeated)]
@@ -575,6 +592,7 @@ def bench_server(
     results: list[Measurement] = []
     for env, cases in phases:
         with serving(kind, ctx, env) as server:
+            starts.append({"server": kind.name, "seconds": round(server.start_seconds, 2)})
             for case in cases:
                 result = measure(server, case, opts)
                 print(f"  {kind.name:16} {case.name:28} {describe(result)}", file=sys.stderr)
@@ -674,7 +692,7 @@ def newest_results() -> list[dict[str, Any]]:
     newest: dict[str, dict[str, Any]] = {}
     for path in sorted(RESULTS.glob("*.json")):
         run = json.loads(path.read_text())
-        if run.get("complete"):
+        if isinstance(run, dict) and "size" in run and run.get("complete"):  # not bench_*.py's
             newest[run["size"]] = run
     return sorted(newest.values(), key=lambda run: run["triples"])
 
@@ -730,8 +748,25 @@ def conditions(run: dict[str, Any]) -> str:
         f"{run['date']}. {o['seconds']:g} s of load per query after a {o['warmup']:g} s warm-up "
         f"(rdflib-endpoint: no warm-up, {slow}, two rounds of answers); client timeout "
         f"{o['timeout']:g} s; ours with {o['workers']} workers, its result cache off except for "
-        f"the repeated heavy query. Rerun: `{run['command']}`"
+        f"the repeated heavy query. {circumstances(run)}Rerun: `{run['command']}`"
     )
+
+
+def circumstances(run: dict[str, Any]) -> str:
+    """The servers' start-up times and the machine's load during the run (older runs: "")."""
+    starts: dict[str, list[float]] = {}
+    for start in run.get("starts", []):
+        starts.setdefault(start["server"], []).append(start["seconds"])
+    parts = []
+    if ours := starts.get("ours"):
+        opened = f", {ours[1]:g} s opening it" if len(ours) > 1 else ""
+        parts.append(f"ours started in {ours[0]:g} s building its data folder{opened}")
+    if oxigraph := starts.get("oxigraph"):
+        parts.append(f"Oxigraph server in {oxigraph[0]:g} s (start, then POST of the N-Quads)")
+    loads = [m["load_average"] for m in run["results"] if m.get("load_average") is not None]
+    if loads:
+        parts.append(f"load average (1 min) {min(loads):.1f}-{max(loads):.1f} during the run")
+    return "; ".join(parts).capitalize() + ". " if parts else ""
 
 
 def size_section(run: dict[str, Any]) -> list[str]:
@@ -778,14 +813,19 @@ def latency_table(by: dict[tuple[str, str], dict[str, Any]], cases: list[str]) -
         "Latency p50 / p99 in ms, and the rows each server returned for the first variant "
         "(they should agree):",
         "",
-        "| query | ours | Oxigraph | rdflib-endpoint | rows (ours, Oxigraph, rdflib-endpoint) |",
-        "| --- | ---: | ---: | ---: | --- |",
+        "| query | ours | Oxigraph | rdflib-endpoint | rows (ours, Oxigraph, rdflib-endpoint) "
+        "| load average after each |",
+        "| --- | ---: | ---: | ---: | --- | --- |",
     ]
     for case in cases:
         ms = [by.get((s, case)) for s in SERVERS]
         rows = ", ".join("-" if m is None or m["rows"] is None else str(m["rows"]) for m in ms)
+        loads = ", ".join(
+            "-" if m is None or m.get("load_average") is None else f"{m['load_average']:.1f}"
+            for m in ms
+        )
         cells = " | ".join(latency_cell(m) for m in ms)
-        lines.append(f"| {case} | {cells} | {rows} |")
+        lines.append(f"| {case} | {cells} | {rows} | {loads} |")
     return lines
 
 
@@ -817,7 +857,17 @@ def write_report(runs: list[dict[str, Any]]) -> None:
     for run in runs:
         lines += size_section(run)
     # The reading by hand; the JSON-LD writers; the SHACL gate.
-    for extra in (ANALYSIS, JSONLD_SECTION, GATE_SECTION, LOAD_SECTION, WRITE_SECTION):
+    for extra in (
+        ANALYSIS,
+        KEEPALIVE_SECTION,
+        JSONLD_SECTION,
+        GATE_SECTION,
+        LOAD_SECTION,
+        WRITE_SECTION,
+        SEARCH_SECTION,
+        RECONCILE_SECTION,
+        MEMORY_SECTION,
+    ):
         if extra.exists():
             lines += ["", extra.read_text(encoding="utf-8").rstrip()]
     REPORT.write_text("\n".join(lines) + "\n")
@@ -866,10 +916,11 @@ def main(argv: list[str] | None = None) -> int:
     opts = Options(args.clients, args.seconds, args.slow_seconds, args.warmup, args.timeout)
     started = datetime.now(UTC)
     results = []
+    starts: list[dict[str, Any]] = []
     try:
         for name in args.servers.split(","):
             print(f"{name}:", file=sys.stderr)
-            results += bench_server(SERVERS[name], ctx, mix, opts)
+            results += bench_server(SERVERS[name], ctx, mix, opts, starts)
     finally:
         shutil.rmtree(ctx.state, ignore_errors=True)
     run = {
@@ -882,6 +933,7 @@ def main(argv: list[str] | None = None) -> int:
         "options": asdict(opts) | {"workers": args.workers},
         "machine": machine(),
         "results": [asdict(r) for r in results],
+        "starts": starts,
     }
     stamp = started.strftime("%Y%m%d-%H%M%S")
     (RESULTS / f"{run['size']}-{stamp}.json").write_text(json.dumps(run, indent=2) + "\n")

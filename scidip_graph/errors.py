@@ -196,11 +196,27 @@ class EngineFaultError(ScidipError):
 
 
 class UpstreamError(ScidipError):
-    """A ``SERVICE`` endpoint that failed: no connection, an HTTP error, results that do not
-    parse."""
+    """A ``SERVICE`` endpoint, or the remote store, that failed: no connection, an HTTP error,
+    results that do not parse."""
 
     status = 502
     code = "upstream_error"
+
+
+class UpstreamTimeoutError(UpstreamError):
+    """The remote store (``SCIDIP_STORE=sparql``) did not answer in time, or stopped the query
+    at its own time limit: 504."""
+
+    status = 504
+    code = "upstream_timeout"
+
+
+class ConflictError(ScidipError):
+    """A write computed on a state of the data that another writer changed meanwhile (the
+    remote store's compare-and-set on its version): 409, nothing written."""
+
+    status = 409
+    code = "conflict"
 
 
 # pyoxigraph 0.5 raises RuntimeError for every evaluation error of its own (the variants of
@@ -313,6 +329,13 @@ class UnavailableError(ScidipError):
 
     status = 503
     code = "unavailable"
+
+
+class StorageFullError(ScidipError):
+    """A store of the server's own (the permalinks) past its configured size: 507."""
+
+    status = 507
+    code = "storage_full"
 
 
 class RequestTimeoutError(ScidipError):

@@ -102,8 +102,8 @@ PREFIXES = prefix_table(
 """The project's prefixes: compact names in pages, tables and the CLI; Turtle and TriG output."""
 SHAPE_PREFIXES = {**PREFIXES, **prefix_table("shape")}
 """The project's prefixes and ``shape:``, for validation reports and the shapes' documentation."""
-SERVICE_PREFIXES = prefix_table("sds", "formats", "void", "sd")
-"""The prefixes of the SPARQL service description."""
+SERVICE_PREFIXES = prefix_table("sds", "formats", "void", "sd", "sh", "rdfs", "schema")
+"""The prefixes of the SPARQL service description (its query examples: ``sh:``, ``rdfs:``)."""
 DESCRIPTION_PREFIXES = dict(sorted({**PREFIXES, **prefix_table("spdx")}.items()))
 DESCRIPTION_PREFIXES |= prefix_table("desc")
 """The prefixes of the dataset description (VoID, DCAT): the project's, ``spdx:``, ``desc:``."""

@@ -47,8 +47,39 @@ class Settings:
     )
     store: str = setting(
         "embedded",
-        "Store backend the server serves. embedded, the only one so far: pyoxigraph in memory, "
-        "made durable by a snapshot and a change log in the data folder.",
+        "Store backend the server serves. embedded: pyoxigraph in memory, made durable by a "
+        "snapshot and a change log in the data folder; sparql: an external SPARQL 1.1 store "
+        "(SCIDIP_STORE_QUERY_URL and the settings after it), which several servers may share.",
+    )
+    store_query_url: str = setting(
+        "",
+        "SPARQL 1.1 query endpoint of the external store (SCIDIP_STORE=sparql), e.g. "
+        "http://127.0.0.1:7878/query for Oxigraph server, http://127.0.0.1:8890/sparql for "
+        "Virtuoso.",
+    )
+    store_update_url: str = setting(
+        "",
+        "SPARQL 1.1 update endpoint of the external store; empty: the query endpoint. Every "
+        "write is sent there as one update, applied only if the store's data version is still "
+        "the one the write was checked on.",
+    )
+    store_gsp_url: str = setting(
+        "",
+        "Graph Store Protocol endpoint of the external store (e.g. http://127.0.0.1:7878/store); "
+        "when set, whole graphs are read from it (dumps) and first loads are posted to it. "
+        "Empty: SPARQL queries and updates only.",
+    )
+    store_user: str = setting(
+        "", "User name for HTTP Basic authentication to the external store (with its password)."
+    )
+    store_password: str = setting("", "Password of SCIDIP_STORE_USER; never logged.")
+    store_token: str = setting(
+        "", "Bearer token sent to the external store instead of a user and password; never logged."
+    )
+    store_query_parameters: str = setting(
+        "",
+        "Extra URL parameters sent with every query to the external store, e.g. timeout=30000 "
+        "for Virtuoso, which then stops a query there at that many milliseconds.",
     )
     data_dir: Path = setting(
         Path("var"),
@@ -137,6 +168,14 @@ class Settings:
         "Generous, since a slow reader holds no worker, only its answer's buffer: 120 s take "
         "the largest answer (64 MiB) at 4.5 Mbit/s.",
     )
+    keepalive_seconds: float = setting(
+        5.0,
+        "Seconds an idle connection stays open for its next request (HTTP/1.1 keep-alive); "
+        "0: every connection is closed after its answer.",
+    )
+    keepalive_requests: int = setting(
+        1000, "Requests one connection may make; the answer to the last one closes it."
+    )
     cache_bytes: int = setting(
         64 * 1024 * 1024, "Size of the result cache shared by the workers, in bytes."
     )
@@ -147,6 +186,11 @@ class Settings:
         200, "Characters of a query's text written to the access log at most (0: none)."
     )
     cors_origin: str = setting("*", "Access-Control-Allow-Origin for anonymous reads.")
+    permalink_bytes: int = setting(
+        16 * 1024 * 1024,
+        "Total size of the query texts kept for permalinks (/q/ID), in bytes; past it, new "
+        "links are refused (507) and existing ones keep working.",
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -12,6 +12,7 @@ import pytest
 from scidip_graph.api import KnowledgeGraph, open_graph
 from scidip_graph.ingest.loading import bundled_files
 from scidip_graph.resources import DATA_DIR
+from tests.remote_stores import StoreServer
 
 TESTS = Path(__file__).parent
 SAMPLE = TESTS / "data" / "sample.trig"
@@ -50,3 +51,25 @@ def _collect_leaked_sockets() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreServer]:
+    """An Oxigraph server on loopback for the session (tests/remote_stores.py)."""
+    from tests.remote_stores import OxigraphServer
+
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreServer]:
+    """A Virtuoso server on loopback for the session; skips, saying why, where it is missing."""
+    from tests.remote_stores import VirtuosoServer, virtuoso_missing
+
+    if reason := virtuoso_missing():
+        pytest.skip(reason)
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()

@@ -169,6 +169,23 @@ def test_host_and_participant_country(client: FlaskClient, bundled_kg: Knowledge
     assert {i["iri"] for i in js["instances"]} == expected
 
 
+def test_institution_facet_equals_a_sparql_query(
+    client: FlaskClient, bundled_kg: KnowledgeGraph
+) -> None:
+    js = browse(client, "/browse/sd:Example", institution="cern")
+    expected = items(
+        bundled_kg,
+        f"?e a sd:Example ; sd:hostOrganization|sd:participantOrganization|sd:involvesOrganization "
+        f"<{ID}organization/cern>",
+    )
+    assert len(expected) > 1 and {i["iri"] for i in js["instances"]} == expected
+    facet = next(f for f in js["facets"] if f["key"] == "institution")
+    cern = next(v for v in facet["values"] if v["key"] == "cern")
+    assert (cern["label"], cern["count"], cern["selected"]) == ("CERN", len(expected), True)
+    both = browse(client, "/browse/sd:Example", institution="cern", theme="big-science")
+    assert both["instances"] and {i["iri"] for i in both["instances"]} < expected
+
+
 def test_decades_of_treaties_and_examples(client: FlaskClient, bundled_kg: KnowledgeGraph) -> None:
     js = browse(client, "/browse/sd:Treaty", decade="1960")
     signed = bundled_kg.select(
@@ -242,7 +259,7 @@ def test_search_finds_acronyms_first_with_their_kind(
 
 
 def test_search_ranks_exact_then_prefix_then_the_rest(client: FlaskClient) -> None:
-    from scidip_graph.pages.catalogue import _rank
+    from scidip_graph.pages.search import rank as _rank
 
     js = browse(client, "/search", q="who")
     ranks = [_rank(h["matched"], "who") for h in js["results"]]
@@ -256,3 +273,39 @@ def test_search_finds_cases_and_treaties_with_all_words(client: FlaskClient) -> 
     assert {"treaty", "example"} <= kinds
     html = client.get("/search", query_string={"q": "CTBTO"}, headers=BROWSER).data.decode()
     assert 'data-kind="organisation">organisation<' in html
+
+
+def test_search_tells_cern_and_its_namesakes_apart_and_filters_by_kind(
+    client: FlaskClient,
+) -> None:
+    js = browse(client, "/search", q="CERN")
+    kinds = {h["label"]: h["kind"] for h in js["results"]}
+    assert kinds["CERN"] == "organisation"
+    assert kinds["CERN (institution-building)"] == "example"
+    assert kinds["CERN Convention"] == "legislation"
+    counts = {k["kind"]: k["count"] for k in js["kinds"]}
+    assert sum(counts.values()) == js["total"]
+    for kind, n in counts.items():
+        only = browse(client, "/search", q="CERN", kind=kind)
+        assert only["total"] == n and {h["kind"] for h in only["results"]} == {kind}
+    two = browse(client, "/search", q="CERN", kind=["organisation", "legislation"])
+    assert [h["label"] for h in two["results"]] == ["CERN", "CERN Convention"]
+    html = client.get(
+        "/search", query_string={"q": "CERN", "kind": "example"}, headers=BROWSER
+    ).data.decode()
+    assert 'href="/search?q=CERN&amp;kind=example&amp;format=json"' in html
+    assert 'data-kind-filter="example" aria-current="true"' in html
+    assert 'href="/search?q=CERN&amp;kind=example&amp;kind=organisation"' in html
+
+
+def test_search_reads_names_in_every_language(
+    client: FlaskClient, bundled_kg: KnowledgeGraph
+) -> None:
+    (row,) = bundled_kg.select(
+        """SELECT ?s ?l WHERE { ?s <http://schema.org/name>|<http://schema.org/alternateName> ?l
+             FILTER(LANG(?l) != "" && !LANGMATCHES(LANG(?l), "en")
+                    && STRSTARTS(STR(?s), "https://w3id.org/scidip/id/")) }
+           ORDER BY ?s ?l LIMIT 1"""
+    )
+    js = browse(client, "/search", q=str(row["l"]))
+    assert js["results"][0]["iri"] == row["s"] and js["results"][0]["matched"] == str(row["l"])

@@ -6,6 +6,7 @@ import json
 
 import pytest
 import rdflib
+import rdflib.compare
 from flask.testing import FlaskClient
 
 from scidip_graph.api import KnowledgeGraph
@@ -15,6 +16,8 @@ from scidip_graph.web import create_app
 CERN = "/id/organization/cern"
 CERN_IRI = "https://w3id.org/scidip/id/organization/cern"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+JSONLD = "application/ld+json"
+GRAPHS = "https://w3id.org/scidip/profile/named-graphs"
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +149,46 @@ def test_dataset_formats_keep_graphs(client: FlaskClient) -> None:
     assert "https://w3id.org/scidip/graph/article" in graphs
 
 
+def test_jsonld_is_the_description_as_one_graph_like_turtle(client: FlaskClient) -> None:
+    turtle = rdflib.Graph().parse(data=client.get(CERN + ".ttl").data, format="turtle")
+    for r in (client.get(CERN + ".jsonld"), client.get(CERN, headers={"Accept": JSONLD})):
+        assert r.headers["Content-Type"] == JSONLD
+        graph = rdflib.Graph().parse(data=r.data, format="json-ld")
+        assert len(graph) == len(turtle) > 50
+        assert rdflib.compare.isomorphic(graph, turtle)
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [
+        (CERN, f'{JSONLD};profile="{GRAPHS}"'),
+        (CERN, f'{JSONLD};profile="{GRAPHS}", {JSONLD};q=0.9, text/turtle;q=0.5'),
+        (CERN + ".jsonld?graphs", None),
+        (CERN + "?graphs&format=jsonld", None),
+    ],
+)
+def test_jsonld_keeps_the_graphs_by_profile_or_parameter(
+    client: FlaskClient, path: str, accept: str | None
+) -> None:
+    r = client.get(path, headers={"Accept": accept} if accept else {})
+    assert r.headers["Content-Type"] == f'{JSONLD}; profile="{GRAPHS}"'
+    graphs = {str(g.identifier) for g in parse(r.data, "json-ld").graphs() if len(g)}
+    trig = parse(client.get(CERN + ".trig").data, "trig")
+    assert graphs == {str(g.identifier) for g in trig.graphs() if len(g)}
+    assert "https://w3id.org/scidip/graph/article" in graphs
+
+
+def test_the_graphs_variant_is_linked(client: FlaskClient) -> None:
+    link = client.get(CERN, headers={"Accept": BROWSER}).headers["Link"]
+    assert f'<{CERN}.jsonld?graphs>; rel="alternate"; type="{JSONLD}"; profile="{GRAPHS}"' in link
+
+
+def test_jsonld_compacted_profile_is_accepted(client: FlaskClient) -> None:
+    accept = f'{JSONLD};profile="http://www.w3.org/ns/json-ld#compacted"'
+    r = client.get(CERN, headers={"Accept": accept})
+    assert (r.status_code, r.headers["Content-Type"]) == (200, JSONLD)
+
+
 # -- 404 and 406 ------------------------------------------------------------------------
 
 
@@ -168,6 +211,21 @@ def test_unknown_or_malformed_paths_are_404(client: FlaskClient, path: str) -> N
     r = client.get(path, headers={"Accept": "text/turtle"})
     assert r.status_code == 404
     assert r.json["error"]["status"] == 404
+
+
+@pytest.mark.parametrize("path", ["/nope", "/browse/nope:Thing", "/download/nope.ttl"])
+def test_a_browser_gets_an_html_404_everywhere(client: FlaskClient, path: str) -> None:
+    r = client.get(path, headers={"Accept": BROWSER})
+    assert (r.status_code, r.mimetype) == (404, "text/html")
+    page = r.data.decode()
+    assert 'data-status="404"' in page and 'href="/search"' in page
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "application/json", "text/turtle"])
+def test_a_machine_gets_the_json_404(client: FlaskClient, accept: str | None) -> None:
+    r = client.get("/nope", headers={"Accept": accept} if accept else {})
+    assert (r.status_code, r.mimetype) == (404, "application/json")
+    assert r.json["error"]["code"] == "not_found"
 
 
 @pytest.mark.parametrize("accept", ["image/png", "application/pdf, text/csv"])

@@ -331,7 +331,7 @@ def test_an_invalid_example_gives_exactly_its_violations() -> None:
     drop = {str(SD.category), str(SCHEMA.description)}
     added = [q for q in new_example() if not (q.subject == example and q.predicate.value in drop)]
     added += [
-        ox.Quad(example, N(str(SCHEMA.startDate)), _literal("2024-13", "gYearMonth"), EDITORIAL),
+        ox.Quad(example, N(str(SCHEMA.startDate)), _literal("2024-03", "dateTime"), EDITORIAL),
         ox.Quad(example, N(str(SD.involvesCountry)), N(str(ID["country/ZZ"])), EDITORIAL),
     ]
     report = check_change(store_of(bundled()), added=added)
@@ -341,7 +341,7 @@ def test_an_invalid_example_gives_exactly_its_violations() -> None:
     assert found == {
         (eid, "shape:Example-category", None),
         (eid, "shape:Example-description", None),
-        (eid, "shape:StartDate", '"2024-13"^^xsd:gYearMonth'),
+        (eid, "shape:StartDate", '"2024-03"^^xsd:dateTime'),
         (eid, "shape:StartDate", None),  # two start dates now: sh:maxCount 1
         (eid, "shape:Example-involvesCountry", f"<{ID['country/ZZ']}>"),
     }

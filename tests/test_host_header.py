@@ -55,12 +55,35 @@ EXAMPLES: dict[str, list[str]] = {
         "/sparql?query=SELECT",
     ],
     "/query": ["/query", "/query?format=nt"],
+    "/queries": ["/queries", "/queries?format=json", "/queries?format=ttl"],
+    "/queries/<name>": ["/queries/course-editions", "/queries/course-editions.rq", "/queries/x"],
+    "/q": ["/q"],  # POST only: 405
+    "/q/<link_id>": ["/q/aaaaaaaaaaaa", "/q/aaaaaaaaaaaa?format=json"],
     "/validate": ["/validate"],  # POST only: 405
     "/store": ["/store", "/store?default", "/store?graph=https%3A%2F%2Fexample.org%2Fnone"],
     "/-/health": ["/-/health"],
     "/-/metrics": ["/-/metrics"],
     "/openapi.json": ["/openapi.json"],
+    "/reconcile": [
+        "/reconcile",
+        "/reconcile?queries=%7B%22q0%22%3A%7B%22query%22%3A%22cern%22%7D%7D",
+    ],
+    "/reconcile/suggest/entity": ["/reconcile/suggest/entity?prefix=ce"],
+    "/reconcile/suggest/type": ["/reconcile/suggest/type?prefix=org"],
+    "/reconcile/suggest/property": ["/reconcile/suggest/property?prefix=na"],
+    "/reconcile/preview": [
+        "/reconcile/preview?id=https%3A%2F%2Fw3id.org%2Fscidip%2Fid%2Forganization%2Fcern"
+    ],
+    "/reconcile/properties": ["/reconcile/properties?type=http%3A%2F%2Fschema.org%2FCountry"],
+    "/changes": ["/changes", "/changes?about=https%3A%2F%2Fw3id.org%2Fscidip%2Fid%2Fcountry%2FCH"],
+    "/changes.<suffix>": ["/changes.json", "/changes.atom", "/changes.html", "/changes.xml"],
+    "/changes/<int:change_id>": ["/changes/1"],
+    "/changes/<int:change_id>.<suffix>": ["/changes/1.json"],
     "/static/<path:filename>": ["/static/nothing.css"],
+    "/curate": ["/curate"],
+    "/curate/sign-in": ["/curate/sign-in"],  # POST only: 405
+    "/curate/sign-out": ["/curate/sign-out"],
+    "/import": ["/import"],
 }
 ACCEPTS = [
     None,
@@ -73,7 +96,7 @@ ACCEPTS = [
     "application/n-quads",
 ]
 # Answers that change from one request to the next whatever the Host.
-VOLATILE = ("/-/health", "/-/metrics")
+VOLATILE = ("/-/health", "/-/metrics", "/curate")  # /curate: a CSRF token per session
 
 
 @pytest.fixture

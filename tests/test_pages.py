@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from scidip_graph.api import KnowledgeGraph
 from scidip_graph.pages.catalogue import HOME_GROUPS
+from scidip_graph.pages.readers import graph_numbers
 from scidip_graph.settings import Settings
 from scidip_graph.web import create_app
 
@@ -29,8 +30,12 @@ def subjects(kg: KnowledgeGraph) -> list[str]:
     return [r["s"] for r in rows]
 
 
+def text_of(html: str) -> str:
+    return unescape(" ".join(re.sub(r"<[^>]+>", " ", html).split()))
+
+
 def text(html: bytes) -> str:
-    body = html.decode().split("<main>", 1)[1]
+    body = re.split(r"<main[^>]*>", html.decode(), maxsplit=1)[1]
     return " ".join(re.sub(r"<[^>]+>", " ", body).split())
 
 
@@ -50,13 +55,20 @@ def test_every_kind_of_resource_page_renders_with_its_sources(
     ]
     keep += [ID + f"country/{code}" for code in ("CH", "JO", "IN", "KP", "YUCS", "XK")]
     assert len(by_kind) > 10 and len(keep) > 100
+    numbers = {
+        f"graph:{g.rsplit('/', 1)[-1]}": n for g, n in graph_numbers(bundled_kg.store).items()
+    }
+    numbers["default graph"] = numbers.pop("graph:")
     for iri in dict.fromkeys(keep):
         r = client.get("/id/" + iri[len(ID) :], headers=BROWSER)
         assert r.status_code == 200, iri
         html = r.data.decode()
-        assert 'id="source-1"' in html, iri  # the legend of sources
-        assert 'class="src" href="#source-1"' in html, iri  # a fact carries its marker
-        assert "graph:" in html or "default graph" in html, iri
+        legend = re.findall(r'<li id="source-(\d+)" value="\1">\s*<code>([^<]+)</code>', html)
+        assert legend, iri  # the legend of sources
+        for number, graph in legend:  # a graph has the same number on every page
+            assert numbers[graph] == int(number), (iri, graph)
+        markers = set(re.findall(r'class="src" href="#source-(\d+)"', html))
+        assert markers and markers <= {n for n, _ in legend}, iri  # facts carry their marker
 
 
 def test_organisation_page(client: FlaskClient) -> None:
@@ -102,6 +114,32 @@ def test_example_page_marks_the_category_as_editorial(client: FlaskClient) -> No
         "Outcome",
     ]:
         assert expected in page, expected
+
+
+def test_incoming_links_read_as_relations_to_the_resource(client: FlaskClient) -> None:
+    html = client.get("/id/organization/cern", headers=BROWSER).data.decode()
+    incoming = html.split('<section class="incoming">', 1)[1].split("</section>", 1)[0]
+    labels = [unescape(t) for t in re.findall(r"<dt>([^<]*)</dt>", incoming)]
+    assert "member of CERN" in labels and "about CERN" in labels
+    assert "has CERN as publisher" in labels
+    assert not [t for t in labels if " of of " in t or t.endswith(" of this")]
+
+
+def test_the_type_line_names_each_kind_once(client: FlaskClient) -> None:
+    html = client.get("/id/organization/cern", headers=BROWSER).data.decode()
+    line = text_of(html.split('<p class="types">', 1)[1].split("</p>", 1)[0])
+    assert line.split(" · ")[0] == "organisation"
+
+
+def test_dates_do_not_wrap_in_the_memberships_table(client: FlaskClient) -> None:
+    html = client.get("/id/organization/cern", headers=BROWSER).data.decode()
+    assert '<td data-label="From"><time datetime="1954-09-29">1954-09-29</time></td>' in html
+    assert re.search(r"time \{[^}]*white-space: nowrap", html)
+
+
+def test_an_example_page_gives_its_description_once(client: FlaskClient) -> None:
+    page = text(client.get("/id/example/cern", headers=BROWSER).data)
+    assert page.count("A high profile science diplomacy success in institution-building") == 1
 
 
 def test_person_page(client: FlaskClient) -> None:

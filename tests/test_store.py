@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,9 +17,11 @@ from scidip_graph.ingest.loading import load_sources
 from scidip_graph.settings import Settings
 from scidip_graph.store import BACKENDS, Store, open_store, serve_store
 from scidip_graph.store.base import QueryResult
+from scidip_graph.store.remote import RemoteStore
 from scidip_graph.store.startup import prepare_store
 from scidip_graph.web import create_app
 from tests.conftest import SAMPLE
+from tests.remote_stores import StoreServer
 
 G1 = "https://w3id.org/scidip/graph/one"
 NAME = ox.NamedNode("http://schema.org/name")
@@ -33,9 +35,31 @@ def served_settings(tmp_path: Path, **more: object) -> Settings:
     return Settings(data_dir=tmp_path / "var", source_dir=source, validate=False, **more)  # type: ignore[arg-type]
 
 
-@pytest.fixture(params=sorted(BACKENDS))
-def backend_name(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+STORES = ["embedded", "sparql-oxigraph", "sparql-virtuoso"]
+"""Every registered backend, the remote one on each real store the tests start."""
+
+
+def test_the_contract_covers_every_backend() -> None:
+    assert {name.split("-")[0] for name in STORES} == set(BACKENDS)
+
+
+@pytest.fixture(params=STORES)
+def store_kind(request: pytest.FixtureRequest) -> Iterator[tuple[str, StoreServer | None]]:
+    """A backend's name and, for the remote one, the store server, emptied."""
+    name, _, engine = str(request.param).partition("-")
+    server: StoreServer | None = None
+    if engine:
+        server = request.getfixturevalue(f"{engine}_server")
+        server.wipe()
+    yield name, server
+    if server is not None:
+        server.wipe()
+
+
+def empty_store(name: str, server: StoreServer | None, tmp_path: Path) -> Store:
+    if server is None:
+        return open_store(name)
+    return RemoteStore.from_settings(server.settings(tmp_path))
 
 
 def check_interface(store: Store, name: str) -> None:
@@ -69,21 +93,31 @@ def check_interface(store: Store, name: str) -> None:
 
 
 def test_every_backend_gives_an_empty_store_that_implements_the_interface(
-    backend_name: str,
+    store_kind: tuple[str, StoreServer | None], tmp_path: Path
 ) -> None:
-    store = open_store(backend_name)
+    name, server = store_kind
+    store = empty_store(name, server, tmp_path)
     assert len(store) == 0 and store.graph_names() == []
     before = store.version
     store.add(load_sources([SAMPLE]).quads)
     assert store.version != before
-    check_interface(store, backend_name)
+    check_interface(store, name)
 
 
 def test_every_backend_serves_a_store_that_implements_the_interface(
-    backend_name: str, tmp_path: Path
+    store_kind: tuple[str, StoreServer | None], tmp_path: Path
 ) -> None:
-    store = serve_store(served_settings(tmp_path, store=backend_name))
-    check_interface(store, backend_name)
+    name, server = store_kind
+    settings = served_settings(tmp_path, store=name)
+    if server is not None:
+        settings = server.settings(tmp_path, source_dir=settings.source_dir, validate=False)
+    store = serve_store(settings)
+    check_interface(store, name)
+
+
+def test_a_remote_backend_makes_no_store_of_its_own() -> None:
+    with pytest.raises(UsageError, match="serves an external store"):
+        open_store("sparql")
 
 
 def test_the_base_class_defaults_describe_a_store_that_has_nothing_more() -> None:
@@ -174,5 +208,5 @@ def test_serve_with_an_unknown_store_exits_2_before_starting(
         argv += ["--store", "nope"]
     assert main(argv) == EXIT_USAGE
     err = capsys.readouterr().err
-    assert "unknown store backend 'nope'; valid names: embedded" in err
+    assert "unknown store backend 'nope'; valid names: embedded, sparql" in err
     assert "hint: SCIDIP_STORE" in err

@@ -14,11 +14,13 @@ from rdflib.compare import isomorphic
 from scidip_graph import __version__
 from scidip_graph.api import KnowledgeGraph, open_graph
 from scidip_graph.namespaces import DESC as VOID_NS
+from scidip_graph.pages.readers import graph_numbers
 from scidip_graph.pages.void import (
     DATASET,
     GRAPH_KINDS,
     citation,
     dataset_description,
+    statistics,
     void_bytes,
 )
 from scidip_graph.settings import Settings
@@ -199,6 +201,26 @@ def test_formats_by_accept_and_suffix(
     assert isomorphic(Graph().parse(data=r.data, format=rdflib, publicID=here + path), turtle)
     again = client.get(path, headers={**headers, "If-None-Match": r.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_a_browser_gets_a_page_with_the_statistics_and_the_numbered_graphs(
+    sample_kg: KnowledgeGraph,
+) -> None:
+    client = create_app(Settings(), store=sample_kg.store).test_client()
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    r = client.get("/void", headers={"Accept": browser})
+    assert (r.status_code, r.mimetype) == (200, "text/html")
+    assert r.headers["Vary"] == "Accept, Accept-Encoding"
+    html = r.data.decode()
+    stats = statistics(sample_kg.store)
+    assert f'<dd data-count="triples">{stats.triples}</dd>' in html
+    assert f'<dd data-count="graphs">{len(stats.graphs)}</dd>' in html
+    for graph, number in graph_numbers(sample_kg.store).items():
+        if graph:  # each graph under the footnote number the resource pages give it
+            row = html.split(f'<tr id="source-{number}">', 1)[1].split("</tr>", 1)[0]
+            assert f"graph:{graph.rsplit('/', 1)[-1]}</code>" in row
+    assert '<a href="/void.ttl" type="text/turtle">' in html
+    assert client.get("/void").mimetype == "text/turtle"  # machines: RDF as before
 
 
 def test_unsupported_type_and_suffix() -> None:

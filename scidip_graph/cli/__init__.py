@@ -14,12 +14,12 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from scidip_graph.cli import building, reading, serving, writing
+from scidip_graph.cli import building, curating, importing, reading, serving, writing
 from scidip_graph.cli.common import EXIT_NOT_CONFORMING, EXIT_OK, EXIT_USAGE, Handler
 from scidip_graph.errors import DataSyntaxError, NotConformingError, ScidipError, UsageError
 from scidip_graph.version import __version__
 
-COMMANDS = (reading, serving, building, writing)
+COMMANDS = (reading, serving, building, writing, curating, importing)
 """The modules that declare the commands, in the order ``--help`` lists them."""
 
 

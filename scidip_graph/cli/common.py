@@ -57,6 +57,16 @@ def open_data_folder(data_dir: Path | None, source_dir: Path | None) -> Store:
     return prepare_store(settings)
 
 
+def curator_name(given: str | None) -> str:
+    """Who writes, as the change log records it: ``--curator``, else the login name."""
+    import getpass
+
+    try:
+        return given or getpass.getuser()
+    except OSError:  # no login name (a container without a passwd entry)
+        return "cli"
+
+
 def one_graph(value: str) -> str:
     """A ``--graph`` value as the store names the graph (an IRI, ``""`` the default graph)."""
     from scidip_graph.sparql.tokens_file import graph_iri

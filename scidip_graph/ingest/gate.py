@@ -47,16 +47,22 @@ triples: the scope is then most of the graph, and finding it costs more than it 
 that, the gate gains: 1,000 new examples (13,772 triples) on the 100k-triple graph take 2.5 s
 through the gate, 19 s in a full validation.
 
+**How everything is validated** (:func:`check_all`, also the first start of a data folder):
+the ``shacl`` package screens the whole would-be state (:mod:`scidip_graph.ingest.screen`,
+written as N-Quads by pyoxigraph) for the focus nodes that have any result, and pyshacl
+validates exactly those, as above, on the part of the graph their shapes read; a change of
+that size keeps its added quads in a pyoxigraph store of their own rather than in rdflib
+terms. The report is pyshacl's full report (``tests/test_screen.py``). Where the screen
+cannot run (no ``shacl`` package, shapes it is not checked on), pyshacl validates everything.
+
 **The engine: pyshacl**, the reference, given the part of the graph in scope and the part of
 the shapes graph that the shapes targeting it use (``validate_graph(node_shapes=...)``). One
 new example of 23 triples (``bench/bench_gate.py``, BENCHMARKS.md "The SHACL gate") takes
 10-20 ms through the gate on the bundled data, on 100k and on 1M triples alike (the same four
 nodes are in scope), against 1.4 s, 24 s and 3.5 minutes for a full pyshacl validation. The
 ``shacl`` package on PyPI (Rust) validates the gate's part in 1-2 ms where pyshacl takes 6-15:
-not worth a dependency, a layer translating its results into pyshacl's report (its blank
-property shapes carry its own labels) and a test holding the two equal. It would matter for
-the whole-state fallback on big data (12 s at 1M triples, N-Triples writing included, against
-pyshacl's minutes): a bulk load's choice.
+not worth a layer translating its results into pyshacl's report; it screens the whole state
+instead (above).
 
 >>> from rdflib import Graph, Literal, URIRef
 >>> from scidip_graph.namespaces import ID, RDF, SCHEMA
@@ -70,8 +76,9 @@ True
 
 from __future__ import annotations
 
+import functools
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -80,6 +87,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from scidip_graph.ingest.reach import Reach, compile_reach
+from scidip_graph.ingest.screen import flagged, misread, unscreened
 from scidip_graph.ingest.validation import (
     ValidationReport,
     default_shapes,
@@ -157,7 +165,7 @@ def check_change(
     change = _Change(current, added, removed)
     plan = _Plan(change, compile_reach(shapes_graph))
     if plan.scope.focus_nodes is None:
-        return validate(change.after_dataset(), shapes=shapes_graph, origins=origins)
+        return _whole(change, plan.reach, shapes_graph, origins=origins)
     return validate_graph(
         plan.graph,
         shapes=shapes_graph,
@@ -187,6 +195,61 @@ def change_scope(
     return _Plan(_Change(current, added, removed), compile_reach(shapes_graph)).scope
 
 
+def check_all(
+    data: Data, *, shapes: Graph | None = None, origins: dict[str, str] | None = None
+) -> ValidationReport:
+    """Validate the whole of ``data``: the report :func:`validate` gives, found faster.
+
+    The screen (:mod:`scidip_graph.ingest.screen`) names the focus nodes that have any
+    result; pyshacl validates those, on the part of the graph their shapes read. Where the
+    screen cannot run (the ``shacl`` package missing, shapes it is not checked on), pyshacl
+    validates everything.
+
+    >>> from scidip_graph.namespaces import ID, RDF, SCHEMA
+    >>> report = check_all(Graph().add((ID["person/ada"], RDF.type, SCHEMA.Person)))
+    >>> [r.source_shape for r in report.results]
+    ['shape:EnglishName']
+    """
+    shapes_graph = shapes if shapes is not None else default_shapes()
+    return _whole(_Change(data, (), ()), compile_reach(shapes_graph), shapes_graph, origins=origins)
+
+
+def whole_reason(shapes: Graph | None = None) -> str:
+    """How a validation of the whole graph runs: "" with the screen, else why pyshacl alone.
+
+    >>> whole_reason() in ("", "the shacl package is not installed")
+    True
+    """
+    shapes_graph = shapes if shapes is not None else default_shapes()
+    return compile_reach(shapes_graph).unsupported or unscreened(shapes_graph)
+
+
+def _whole(
+    change: _Change, reach: Reach, shapes: Graph, *, origins: dict[str, str] | None
+) -> ValidationReport:
+    """The report of the whole would-be state: screened, then pyshacl on what it flagged."""
+    if whole_reason(shapes):
+        return validate(change.after_dataset(), shapes=shapes, origins=origins)
+    text = change.text()
+    focus = flagged(text, shapes=shapes, read=change.terms.rdf)
+    # Where rdflib reads a literal otherwise than the screen, pyshacl may report a node the
+    # screen passed: every node whose shapes read such a literal is validated too.
+    misread_triples = [t for literal in misread(text) for t in change.triples_with(literal)]
+    plan = _Plan(change, reach, focus=focus)
+    if not plan.add_readers(misread_triples):
+        return validate(change.after_dataset(), shapes=shapes, origins=origins)
+    plan.collect()
+    return validate_graph(
+        plan.graph,
+        shapes=shapes,
+        node_shapes=plan.shapes,
+        focus_nodes=plan.focus,
+        context=change.after,
+        graphs=change.graphs_of,
+        origins=origins,
+    )
+
+
 def warm() -> None:
     """Read the bundled shapes and the ontology, compile what the shapes reach, and run the
     gate once on a one-triple change, so that processes forked afterwards (the server's
@@ -203,20 +266,30 @@ class _Change:
     def __init__(
         self, current: Data, added: Iterable[ChangeItem], removed: Iterable[ChangeItem]
     ) -> None:
-        terms = Terms()
+        self.terms = terms = Terms()
         self._size: int | None = None
+        added, removed = list(added), list(removed)
+        self.items = (added, removed)
         if isinstance(current, Graph):  # a Dataset is a Graph too
             self.current: TripleView = RdflibView(current)
         else:
             self.current = OxigraphView(current, terms)
         self.before = before = UnionView(self.current, RdflibView(ontology_graph(), key=_ONTOLOGY))
-        self.added_quads = [_item(item, terms, default="") for item in added]
+        self.bulk = self._bulk(added, removed)
+        self.new: OxigraphView | None = None
+        if self.bulk is not None:
+            # The added quads stay in pyoxigraph, a store of their own, read like the data.
+            self.new = OxigraphView(_store_of(_plain(added)), terms)
+            self.added_quads: list[tuple[Triple, str | None]] = []
+            adding: Collection[Triple] = _Stated(self.new)
+        else:
+            self.added_quads = [_item(item, terms, default="") for item in added]
+            adding = {t for t, _ in self.added_quads}
         self.gone: dict[Triple, set[str] | None] = {}  # triple -> graphs, None: every graph
         for triple, graph in (_item(item, terms, default=None) for item in removed):
             graphs = self.gone.setdefault(triple, set())
             if graphs is not None:
                 self.gone[triple] = None if graph is None else graphs | {graph}
-        adding = {t for t, _ in self.added_quads}
         self.removed = set()
         for triple, graphs in self.gone.items():
             # It leaves the union when no graph states it any more (the ontology stays).
@@ -224,11 +297,39 @@ class _Change:
             kept = stated - graphs if graphs is not None else stated & {_ONTOLOGY}
             if stated and not kept:
                 self.removed.add(triple)
-        self.added = {t for t in adding if not before.graphs(t)}
-        self.after = ChangedView(before, self.added, self.removed)
+        if self.new is not None:
+            self.added: set[Triple] = set()  # read from self.new instead
+            self.after = ChangedView(UnionView(before, self.new), set(), self.removed)
+        else:
+            self.added = {t for t in adding if not before.graphs(t)}
+            self.after = ChangedView(before, self.added, self.removed)
         self.added_graphs: dict[Node, set[str]] = {}
         for (s, _, _), graph in self.added_quads:
             self.added_graphs.setdefault(s, set()).add(graph or "")
+
+    def _bulk(self, added: list[ChangeItem], removed: list[ChangeItem]) -> int | None:
+        """For a change of pyoxigraph quads to a store: the triples it adds to the union and
+        removes, counted until they are more than the gate checks node by node (None when
+        they are not, or the change is not read this way)."""
+        if not isinstance(self.current, OxigraphView) or not all(
+            isinstance(item, ox.Quad | ox.Triple) for item in (*added, *removed)
+        ):
+            return None
+        limit = max(BULK, BULK_SHARE * self.size())
+        if len(added) + len(removed) <= limit:
+            return None
+        store, ontology = self.current.store, _ontology_triples()
+        counted: set[ox.Triple] = set()
+        for item in _plain(added):
+            if len(counted) + len(removed) > limit:
+                return len(counted) + len(removed)
+            s, p, o = item.subject, item.predicate, item.object
+            triple = ox.Triple(s, p, o)
+            if triple in counted or triple in ontology:
+                continue
+            if next(store.quads_for_pattern(s, p, o, None), None) is None:
+                counted.add(triple)
+        return None
 
     def size(self) -> int:
         """The number of triples of the data before the change (counted once, when asked)."""
@@ -239,7 +340,41 @@ class _Change:
     def graphs_of(self, node: Node) -> set[str]:
         """The graphs ``node`` is a subject in, for the files a report names."""
         graphs = {k for t in self.current.triples(node, None, None) for k in self.current.graphs(t)}
+        if self.new is not None:
+            graphs |= {k for t in self.new.triples(node, None, None) for k in self.new.graphs(t)}
         return graphs | self.added_graphs.get(node, set())
+
+    def text(self) -> bytes:
+        """The whole would-be state with the ontology (what :func:`validate` validates), as
+        N-Quads for the screen; written by pyoxigraph from a store and its changes."""
+        added, removed = self.items
+        new = [q for q in added if isinstance(q, ox.Quad)]
+        new += [
+            ox.Quad(t.subject, t.predicate, t.object) for t in added if isinstance(t, ox.Triple)
+        ]
+        gone = {q for q in removed if isinstance(q, ox.Quad)}
+        everywhere = {t for t in removed if isinstance(t, ox.Triple)}
+        plain = len(_plain(added)) + len(_plain(removed)) == len(added) + len(removed)
+        if not isinstance(self.current, OxigraphView) or not plain:
+            union = Graph()
+            for triple in self.after.triples(None, None, None):  # the ontology included
+                union.add(triple)
+            return union.serialize(format="nt", encoding="utf-8")
+        quads: Iterable[ox.Quad] = self.current.store.quads_for_pattern(None, None, None, None)
+        if removed:
+            quads = (
+                q
+                for q in quads
+                if q not in gone
+                and (
+                    not everywhere or ox.Triple(q.subject, q.predicate, q.object) not in everywhere
+                )
+            )
+        return _nquads(quads) + _nquads(new) + _ontology_text()
+
+    def triples_with(self, literal: ox.Literal) -> list[Triple]:
+        """The would-be state's triples whose object is ``literal`` (spelled as it is)."""
+        return list(self.after.triples(None, None, self.terms.rdf(literal)))
 
     def after_dataset(self) -> Dataset:
         """The whole would-be state, graph by graph."""
@@ -251,7 +386,53 @@ class _Change:
             ds.add((s, p, o, _context(key)))  # type: ignore[arg-type]
         for (s, p, o), graph in self.added_quads:
             ds.add((s, p, o, _context(graph or "")))  # type: ignore[arg-type]
+        for s, p, o, key in self.new.quads() if self.new is not None else ():
+            ds.add((s, p, o, _context(key)))  # type: ignore[arg-type]
         return ds
+
+
+class _Stated(Collection[Triple]):
+    """The triples a view states, as a collection (``in`` looks one up)."""
+
+    def __init__(self, view: TripleView) -> None:
+        self.view = view
+
+    def __contains__(self, triple: object) -> bool:
+        return isinstance(triple, tuple) and bool(self.view.graphs(triple))
+
+    def __iter__(self) -> Iterator[Triple]:
+        return self.view.triples(None, None, None)
+
+    def __len__(self) -> int:
+        return self.view.size()
+
+
+def _plain(items: list[ChangeItem]) -> list[ox.Quad | ox.Triple]:
+    return [item for item in items if isinstance(item, ox.Quad | ox.Triple)]
+
+
+def _store_of(items: Iterable[ox.Quad | ox.Triple]) -> ox.Store:
+    store = ox.Store()
+    store.extend(
+        q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in items
+    )
+    return store
+
+
+@functools.cache
+def _ontology_triples() -> frozenset[ox.Triple]:
+    return frozenset(ox.parse(_ontology_text(), format=ox.RdfFormat.N_TRIPLES))
+
+
+def _nquads(quads: Iterable[ox.Quad]) -> bytes:
+    written = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    assert written is not None
+    return written
+
+
+@functools.cache
+def _ontology_text() -> bytes:
+    return ontology_graph().serialize(format="nt", encoding="utf-8")
 
 
 def _item(item: ChangeItem, terms: Terms, *, default: str | None) -> tuple[Triple, str | None]:
@@ -274,21 +455,48 @@ def _context(graph: str) -> Node:
 class _Plan:
     """Find the focus nodes a change can alter, then the triples their shapes read."""
 
-    def __init__(self, change: _Change, reach: Reach) -> None:
+    def __init__(self, change: _Change, reach: Reach, *, focus: set[Node] | None = None) -> None:
+        """Find the scope of ``change`` and what it reads; or, given ``focus`` (the nodes a
+        screen flagged), only set it: :meth:`add_readers` and :meth:`collect` do the rest."""
         self.change, self.reach = change, reach
         self.steps = 0
         self.classes: dict[Node, set[Node]] = {}
         self.supers: dict[Node, set[Node]] = {}
         self.graph = Graph()
         self.shapes: list[Node] = []
+        self.focus: set[Node] = set()
+        if focus is not None:
+            self.focus = focus
+            self.scope = ChangeScope(None, "the whole would-be state, screened")
+            return
         self.scope = self._scope()
         if self.scope.focus_nodes is not None and not self._collect(self.scope.focus_nodes):
             self.scope = ChangeScope(None, "the part of the graph in scope is too large")
 
+    def add_readers(self, triples: Iterable[Triple]) -> bool:
+        """Put in :attr:`focus` every node whose validation reads one of ``triples`` (or that
+        they make a target); False when that is most of the graph."""
+        reach, seeds = self.reach, list[tuple[Node, int]]()
+        for s, p, o in triples:
+            seeds.extend((s, state) for state in reach.fwd.get(p, ()))
+            seeds.extend((o, state) for state in reach.inv.get(p, ()))
+            if p in reach.by_subject_of or p == RDF.type:
+                self.focus.add(s)
+            if p in reach.by_object_of:
+                self.focus.add(o)
+        return self._readers(seeds, self.focus)
+
+    def collect(self) -> None:
+        """Gather what the shapes of :attr:`focus` read (see :meth:`_collect`), however much:
+        the other way is a validation of everything."""
+        self._collect(frozenset(self.focus), budget=False)
+
     def _scope(self) -> ChangeScope:
-        reach, after = self.reach, self.change.after
+        reach = self.reach
         if reach.unsupported:
             return ChangeScope(None, reach.unsupported)
+        if self.change.bulk is not None:
+            return ChangeScope(None, f"the change touches more than {self.change.bulk} triples")
         changed = self.change.added | self.change.removed
         if len(changed) > BULK and len(changed) > BULK_SHARE * self.change.size():
             return ChangeScope(None, f"the change touches {len(changed)} triples")
@@ -311,6 +519,14 @@ class _Plan:
             if self._class_targets(node) != self._class_targets(node, before=True):
                 focus.add(node)
         # The nodes whose validation looks a changed triple up.
+        if not self._readers(seeds, focus):
+            return ChangeScope(None, "the scope is most of the graph")
+        return ChangeScope(frozenset(focus))
+
+    def _readers(self, seeds: list[tuple[Node, int]], focus: set[Node]) -> bool:
+        """Add to ``focus`` the nodes whose validation reaches a seed (a node at a state that
+        looks a triple up); False when the walk takes more lookups than the data has."""
+        reach, after = self.reach, self.change.after
         seen, queue = set(seeds), deque(seeds)
         while queue:
             node, state = queue.popleft()
@@ -326,8 +542,8 @@ class _Plan:
                     previous = after.objects(node, predicate)
                 self._visit(seen, queue, previous, source)
                 if self._too_far():
-                    return ChangeScope(None, "the scope is most of the graph")
-        return ChangeScope(frozenset(focus))
+                    return False
+        return True
 
     def _visit(
         self,
@@ -411,7 +627,7 @@ class _Plan:
             self.supers[cls] = found
         return self.supers[cls]
 
-    def _collect(self, focus: frozenset[Node]) -> bool:
+    def _collect(self, focus: frozenset[Node], *, budget: bool = True) -> bool:
         """Gather into :attr:`graph` what the shapes of ``focus`` read; False past the budget."""
         reach, after, graph = self.reach, self.change.after, self.graph
         queue: deque[tuple[Node, int]] = deque()
@@ -436,7 +652,7 @@ class _Plan:
                         graph.add(t)
                         reached.append(t[0])
                 self._visit(seen, queue, reached, target)
-            if self._too_far():
+            if budget and self._too_far():
                 return False
         for t in after.triples(None, RDFS.subClassOf, None):
             graph.add(t)
@@ -451,6 +667,8 @@ __all__ = [
     "ChangeScope",
     "Data",
     "change_scope",
+    "check_all",
     "check_change",
     "warm",
+    "whole_reason",
 ]

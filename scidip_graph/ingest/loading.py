@@ -203,9 +203,15 @@ def _relabel(quads: list[ox.Quad], prefix: str, target: ox.NamedNode | None) -> 
             return labels[term.value]
         return term
 
+    blank = ox.BlankNode
     for q in quads:
-        graph = target if target is not None else fix(q.graph_name)
-        yield ox.Quad(fix(q.subject), q.predicate, fix(q.object), graph)
+        s, o, g = q.subject, q.object, q.graph_name
+        if target is None and not (
+            isinstance(s, blank) or isinstance(o, blank) or isinstance(g, blank)
+        ):
+            yield q  # most quads: nothing to relabel, no new quad
+            continue
+        yield ox.Quad(fix(s), q.predicate, fix(o), target if target is not None else fix(g))
 
 
 def _graph_keys(quads: list[ox.Quad]) -> list[str]:

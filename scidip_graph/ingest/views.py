@@ -109,6 +109,8 @@ class OxigraphView(TripleView):
         self.store, self.terms = store, terms
 
     def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[Triple]:
+        if isinstance(s, Literal):  # a literal focus node (sh:targetObjectsOf) has no triples
+            return
         seen: set[tuple[object, object, object]] = set()
         for ss in self.terms.ox(s):
             for pp in self.terms.ox(p):

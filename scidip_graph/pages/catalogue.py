@@ -1,17 +1,17 @@
-"""The overview pages' data: counts per class, instances of a class, label search, the scheme.
+"""The overview pages' data: counts per class, instances of a class, kinds of resources, the
+scheme (search by name is :mod:`scidip_graph.pages.search`).
 
 No Flask. User text reaches a query only as a SPARQL string literal written by pyoxigraph
 (``str(Literal(text))`` escapes quotes, backslashes and newlines); IRIs only as checked
 :class:`pyoxigraph.NamedNode` values.
 
 >>> store = sample_store  # tests/data/sample.trig, given to the examples by conftest.py
->>> [hit.label for hit in search(store, "cern")]
+>>> [hit.label for hit in instances(store, "http://schema.org/Organization")][:1]
 ['CERN']
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -105,7 +105,6 @@ KINDS: tuple[tuple[str, str], ...] = (
 """What search calls a resource, by its classes: the first of its classes in this table (so a
 source document that is also a web page is a source document); search lists the kinds in this
 order among hits that match alike."""
-_KIND_RANK = {iri: i for i, (iri, _) in reversed(list(enumerate(KINDS)))}
 
 
 @dataclass
@@ -182,73 +181,6 @@ def instances(store: Store, class_iri: str) -> list[Hit]:
     labels = label_map(store, found)
     hits = [Hit(i, labels.get(i, i), local_path(i) or i) for i in found]
     return sorted(hits, key=lambda h: (h.label.lower(), h.iri))
-
-
-def search(store: Store, text: str, *, limit: int | None = 50) -> list[Hit]:
-    """Resources whose name, alternate name or preferred label (any language) contains every
-    word of ``text``, with the kind of each (:data:`KINDS`).
-
-    Case-insensitive. Exact matches first, then names that start with the text, then names
-    with a word that starts with it, then the rest; among those alike, examples, treaties,
-    organisations and people before the rest (the order of :data:`KINDS`), then by label.
-    ``limit=None``: every hit.
-
-    >>> [(h.label, h.kind) for h in search(sample_store, "CERN")][:1]
-    [('CERN', 'organisation')]
-    """
-    text = " ".join(text.split())[:200]
-    words = list(dict.fromkeys(text.lower().split()))[:10]
-    if not words:
-        return []
-    contains = " && ".join(f"CONTAINS(LCASE(STR(?l)), {ox.Literal(w)})" for w in words)
-    query = f"""
-SELECT ?s ?l ?t WHERE {{
-  VALUES ?p {{ {values(SEARCH_PROPERTIES)} }}
-  ?s ?p ?l .
-  FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(str(ID))}))
-  FILTER({contains})
-  OPTIONAL {{ ?s a ?t }}
-}}"""
-    matched: dict[str, str] = {}
-    kinds: dict[str, int] = {}
-    for r in rows(store, query):
-        iri, label = r["s"].value, r["l"].value
-        if iri not in matched or _rank(label, text) < _rank(matched[iri], text):
-            matched[iri] = label
-        if r["t"] is not None:
-            kinds[iri] = min(kinds.get(iri, len(KINDS)), _KIND_RANK.get(r["t"].value, len(KINDS)))
-    labels = label_map(store, matched)
-    hits = [
-        Hit(i, labels.get(i, m), local_path(i) or i, m, _kind_name(kinds.get(i)))
-        for i, m in matched.items()
-    ]
-    hits.sort(
-        key=lambda h: (
-            _rank(h.matched, text),
-            kinds.get(h.iri, len(KINDS)),
-            h.label.lower(),
-            h.iri,
-        )
-    )
-    return hits if limit is None else hits[:limit]
-
-
-def _kind_name(rank: int | None) -> str:
-    return KINDS[rank][1] if rank is not None and rank < len(KINDS) else "resource"
-
-
-def _rank(label: str, text: str) -> int:
-    """0 the whole name, 1 its start, 2 the start of a word in it, 3 elsewhere.
-
-    >>> [_rank(n, "ctbt") for n in ("CTBT", "CTBTO", "The CTBTO", "Comprehensive (CTBT)", "xctbt")]
-    [0, 1, 2, 2, 3]
-    """
-    low, needle = label.lower(), text.lower()
-    if low == needle:
-        return 0
-    if low.startswith(needle):
-        return 1
-    return 2 if re.search(r"(?<![^\W_])" + re.escape(needle), low) else 3
 
 
 def categories(store: Store, scheme: str = SCHEME) -> list[Category]:

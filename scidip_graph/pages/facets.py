@@ -11,8 +11,8 @@ The rows of a class change only with the data, so :class:`FacetCache` keeps them
 version (:attr:`Store.version`): a view then costs no query at all until the next write.
 
 A filter names a value by its key: the last segment of an ``id:`` IRI (``theme=health``,
-``host=CH``, ``region=middle-east``, ``category=science-for-diplomacy``), a decade by its first
-year (``decade=1960``).
+``host=CH``, ``region=middle-east``, ``category=science-for-diplomacy``, ``institution=cern``),
+a decade by its first year (``decade=1960``).
 
 >>> from scidip_graph.namespaces import SD
 >>> view = browse_view(read_facets(sample_store, str(SD.Example)), [])
@@ -70,6 +70,11 @@ BROWSABLE: dict[str, tuple[Facet, ...]] = {
         Facet("category", "Category (primary or not)", "?item sd:category ?v"),
         Facet("host", "Host country", "?item sd:hostCountry ?v"),
         Facet("participant", "Participant country", "?item sd:participantCountry ?v"),
+        Facet(
+            "institution",
+            "Institution (host, participant or involved)",
+            "?item sd:hostOrganization|sd:participantOrganization|sd:involvesOrganization ?v",
+        ),
         Facet(
             "region",
             "Region of a host or participant country",

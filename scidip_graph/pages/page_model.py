@@ -114,13 +114,25 @@ class Description:
     identifiers: list[Value]
     sources: list[SourceRef]
     quads: list[ox.Quad]
+    description_graphs: list[str] = field(default_factory=list)
+    """The graphs stating :attr:`description`, shown once, under the title."""
 
-    def marker(self, graph: str) -> int:
-        """The number of a graph in the page's source legend (1-based)."""
-        for i, source in enumerate(self.sources, 1):
+    def source(self, graph: str) -> SourceRef:
+        """The source of a graph stating a fact on the page; its ``number`` is the graph's
+        footnote number, the same on every page of the site."""
+        for source in self.sources:
             if source.graph == graph:
-                return i
-        return 0
+                return source
+        raise KeyError(graph)
+
+    @property
+    def shown_types(self) -> list[Value]:
+        """The types the page's type line shows: one per label (``org:Organization`` and
+        ``schema:Organization`` are both "organisation"), in order."""
+        seen: dict[str, Value] = {}
+        for t in self.types:
+            seen.setdefault(t.text.lower(), t)
+        return list(seen.values())
 
     @property
     def type_iris(self) -> list[str]:

@@ -225,6 +225,7 @@ _LABELS: dict[str, str] = {
     "time:hasTime": "time",
     "rdfs:seeAlso": "see also",
     "schema:Organization": "organisation",
+    "org:Organization": "organisation",
     "schema:EducationalOccupationalProgram": "programme",
     "schema:CourseInstance": "course edition",
     "org:Membership": "membership",
@@ -275,6 +276,43 @@ def term_label(iri: str, labels: dict[str, str] | None = None) -> str:
     local = re.split(r"[#/:]", iri.rstrip("/#"))[-1]
     words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).replace("_", " ")
     return words if words.isupper() else words.lower()
+
+
+_INCOMING: dict[str, str] = {
+    "skos:related": "related to {}",
+    "skos:broader": "has {} as broader concept",
+    "skos:narrower": "has {} as narrower concept",
+    "rdfs:seeAlso": "refers to {}",
+    "schema:subjectOf": "has {} as a work about it",
+    "time:hasBeginning": "begins at {}",
+    "time:hasEnd": "ends at {}",
+    "time:inside": "attested at {}",
+    "schema:countryOfOrigin": "has {} as country of origin",
+}
+"""Incoming links the general rule of :func:`incoming_label` words badly."""
+_PREPOSITIONS = ("of", "to", "by", "in", "for", "at", "from", "on", "with", "about")
+_VERBS = ("involves", "has", "is", "establishes", "amends", "replaces", "mentions", "helped")
+
+
+def incoming_label(iri: str, name: str, labels: dict[str, str] | None = None) -> str:
+    """How a link *to* a resource named ``name`` reads, for its page's list of incoming links:
+    a label that reads as a relation keeps its words, a noun becomes "has ... as ...".
+
+    >>> incoming_label("https://w3id.org/scidip/ontology#memberOf", "CERN")
+    'member of CERN'
+    >>> incoming_label("http://schema.org/about", "CERN")
+    'about CERN'
+    >>> incoming_label("http://schema.org/publisher", "CERN")
+    'has CERN as publisher'
+    """
+    curie = compact(iri)
+    if curie in _INCOMING:
+        return _INCOMING[curie].format(name)
+    label = term_label(iri, labels)
+    words = label.split()
+    if words and (words[-1] in _PREPOSITIONS or words[0] in _VERBS + _PREPOSITIONS):
+        return f"{label} {name}"
+    return f"has {name} as {label}"
 
 
 def external_link(iri: str) -> tuple[str, str] | None:

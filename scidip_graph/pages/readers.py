@@ -57,12 +57,23 @@ def label_map(store: Store, iris: Iterable[str], *, lang: str = "en") -> dict[st
             label = r["l"]
             if not isinstance(label, ox.Literal):
                 continue
-            rank = LABEL_PROPERTIES.index(r["p"].value) * 3
-            rank += 0 if label.language == lang else 1 if not label.language else 2
+            ranked = label_rank(r["p"].value, label, lang=lang)
             key = r["x"].value
-            if key not in best or (rank, label.value) < best[key]:
-                best[key] = (rank, label.value)
+            if key not in best or ranked < best[key]:
+                best[key] = ranked
     return {k: v for k, (_, v) in best.items()}
+
+
+def label_rank(prop: str, label: ox.Literal, *, lang: str = "en") -> tuple[int, str]:
+    """How good a label is, lowest best: by its property's place in :data:`LABEL_PROPERTIES`,
+    then ``lang``, no language tag, another language; then the text.
+
+    >>> label_rank(str(SCHEMA.name), ox.Literal("CERN", language="en"))
+    (0, 'CERN')
+    """
+    rank = LABEL_PROPERTIES.index(prop) * 3
+    rank += 0 if label.language == lang else 1 if not label.language else 2
+    return rank, label.value
 
 
 def treaty_party_labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
@@ -102,6 +113,8 @@ class SourceRef:
     graph: str
     title: str
     documents: list[Document] = field(default_factory=list)
+    number: int = 0
+    """Its footnote number, the same on every page (:func:`graph_numbers`)."""
 
     @property
     def short(self) -> str:
@@ -109,9 +122,22 @@ class SourceRef:
         return self.graph.rstrip("/").rsplit("/", 1)[-1] if self.graph else "default"
 
 
+def graph_numbers(store: Store) -> dict[str, int]:
+    """The footnote number of every graph, the same on every page of the site: the named
+    graphs from 1 in the order of their IRIs, the dataset's default graph 0.
+
+    >>> numbers = graph_numbers(sample_store)
+    >>> numbers[""], sorted(numbers.values()) == list(range(len(numbers)))
+    (0, True)
+    """
+    return {"": 0} | {g: i for i, g in enumerate(sorted(store.graph_names()), 1)}
+
+
 def graph_sources(store: Store, graphs: Iterable[str]) -> list[SourceRef]:
-    """Each graph with its title and the documents it was derived from, in the given order."""
+    """Each graph with its title, the documents it was derived from and its footnote number
+    (:func:`graph_numbers`), in the given order."""
     graphs = list(dict.fromkeys(graphs))
+    numbers = graph_numbers(store)
     named = [g for g in graphs if g]
     found: dict[str, SourceRef] = {}
     if named:
@@ -133,7 +159,9 @@ SELECT ?g ?title ?doc ?dtitle ?url WHERE {{
     result = []
     for g in graphs:
         if g:
-            result.append(found.get(g, SourceRef(g, g)))
+            ref = found.get(g, SourceRef(g, g))
         else:
-            result.append(SourceRef("", "The dataset's description of its sources (default graph)"))
+            ref = SourceRef("", "The dataset's description of its sources (default graph)")
+        ref.number = numbers.get(g, 0)
+        result.append(ref)
     return result

@@ -45,6 +45,7 @@ from scidip_graph.pages.presentation import (
     RDF_TYPE,
     SECTION_TITLES,
     external_link,
+    incoming_label,
     local_path,
     section_of,
     section_order,
@@ -52,6 +53,7 @@ from scidip_graph.pages.presentation import (
 )
 from scidip_graph.pages.readers import graph_sources, label_map, rows, treaty_party_labels
 from scidip_graph.store import Store
+from scidip_graph.store.history import ChangeSummary
 
 _PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9][A-Za-z0-9._~-]*)*$")
 DEFAULT_GRAPH = ""
@@ -129,13 +131,9 @@ def resource_description(store: Store, iri: str) -> Description | None:
         m = memberships[0]
         role = m.role.text if m.role else "member"
         label = f"{m.member.text}: {role} of {m.organization.text}"
-    sections = _sections(facts, type_iris, own)
-    graphs |= {g for m in memberships for g in m.graphs}
-    examples, people, incoming = _group_incoming(inc, labels, own)
-    sources = graph_sources(store, sorted(graphs))
-    description = next(
+    lead = next(
         (
-            f.value.text
+            f
             for f in facts
             if section_of(f.predicate) == "about"
             and f.predicate.endswith(("description", "definition"))
@@ -143,12 +141,18 @@ def resource_description(store: Store, iri: str) -> Description | None:
         ),
         None,
     )
+    sections = _sections([f for f in facts if f is not lead], type_iris, own)
+    graphs |= {g for m in memberships for g in m.graphs}
+    name = label or iri.rsplit("/", 1)[-1]
+    examples, people, incoming = _group_incoming(inc, labels, own, name)
+    sources = sorted(graph_sources(store, graphs), key=lambda s: s.number)
     return Description(
         iri=iri,
-        label=label or iri.rsplit("/", 1)[-1],
+        label=name,
         labels=names,
         types=types,
-        description=description,
+        description=lead.value.text if lead else None,
+        description_graphs=lead.graphs if lead else [],
         sections=sections,
         memberships=memberships,
         examples=examples,
@@ -353,7 +357,7 @@ def _has_memberships(inc: list[dict[str, Any]]) -> bool:
 
 
 def _group_incoming(
-    inc: list[dict[str, Any]], labels: dict[str, str], own: dict[str, str]
+    inc: list[dict[str, Any]], labels: dict[str, str], own: dict[str, str], name: str
 ) -> tuple[dict[str, list[ExampleLink]], list[Fact], list[Row]]:
     examples: dict[str, list[ExampleLink]] = {}
     people: list[Fact] = []
@@ -379,7 +383,11 @@ def _group_incoming(
             people.append(Fact(p, value, r["graphs"]))
         else:
             other.append(Fact(p, value, r["graphs"]))
-    return dict(sorted(examples.items())), people, _rows_of(other, own)
+    rows = [
+        Row(r.predicate, incoming_label(r.predicate, name, own), r.facts)
+        for r in _rows_of(other, own)
+    ]
+    return dict(sorted(examples.items())), people, rows
 
 
 def _quads(out: list[dict[str, Any]], inc: list[dict[str, Any]]) -> list[ox.Quad]:
@@ -389,3 +397,14 @@ def _quads(out: list[dict[str, Any]], inc: list[dict[str, Any]]) -> list[ox.Quad
             graph = ox.DefaultGraph() if g == DEFAULT_GRAPH else ox.NamedNode(g)
             quads.append(ox.Quad(r["s"], r["p"], r["o"], graph))
     return quads
+
+
+def last_change(store: Store, iri: str) -> ChangeSummary | None:
+    """The latest write that touched the resource (its page says when, and links to its
+    history); None when none has since the data was loaded.
+
+    >>> last_change(sample_store, "https://w3id.org/scidip/id/organization/cern") is None
+    True
+    """
+    found = store.changes(about=iri, limit=1)
+    return found[0] if found else None

@@ -87,10 +87,14 @@ def dump(store: QuadSource, format: str, out: BinaryIO, *, graph: str | None = N
 
 
 def serialize_quads(
-    quads: Iterable[ox.Quad], fmt: Format, *, prefixes: dict[str, str] | None = None
+    quads: Iterable[ox.Quad],
+    fmt: Format,
+    *,
+    prefixes: dict[str, str] | None = None,
+    union: bool = False,
 ) -> bytes:
-    """Quads in a format, deterministically: dataset formats keep the graphs, the others get
-    the union (each triple once).
+    """Quads in a format, deterministically: dataset formats keep the graphs (unless
+    ``union``), the others get the union (each triple once, in the default graph).
 
     >>> q = ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://p"), ox.Literal("x"),
     ...             ox.NamedNode("http://g"))
@@ -98,7 +102,7 @@ def serialize_quads(
     b'<http://a> <http://p> "x" .\\n'
     """
     out = io.BytesIO()
-    write_quads(quads, fmt, out, prefixes=prefixes)
+    write_quads(_union(list(quads)) if union else quads, fmt, out, prefixes=prefixes)
     return out.getvalue()
 
 

@@ -56,6 +56,8 @@ class Format:
         aliases: other names. One name may belong to an RDF format and to a results format
             (``xml``, ``json``): what the answer is decides (:func:`get_format`'s ``kinds``).
         booleans: whether it can carry an ASK result (SPARQL's CSV and TSV cannot).
+        profiles: profile IRIs a client may ask it with (``application/ld+json;
+            profile="..."``, JSON-LD 1.1 section 9.1); what each changes is up to the route.
     """
 
     name: str
@@ -67,6 +69,7 @@ class Format:
     oxigraph: str | None = None
     aliases: tuple[str, ...] = field(default=())
     booleans: bool = True
+    profiles: tuple[str, ...] = field(default=())
 
     @property
     def media_type(self) -> str:
@@ -111,6 +114,12 @@ def content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8"
 
 
+JSONLD_COMPACTED = "http://www.w3.org/ns/json-ld#compacted"
+"""JSON-LD 1.1's profile of compacted documents: what every JSON-LD answer here is."""
+GRAPHS_PROFILE = "https://w3id.org/scidip/profile/named-graphs"
+"""The profile that asks a resource page for its JSON-LD as a dataset, one named graph per
+source (as TriG and N-Quads), instead of one graph, the union (as Turtle)."""
+
 FORMATS: tuple[Format, ...] = (
     Format(
         "turtle",
@@ -132,6 +141,7 @@ FORMATS: tuple[Format, ...] = (
         rdflib="json-ld",
         oxigraph="JSON_LD",
         aliases=("json-ld", "ld+json", "json"),
+        profiles=(JSONLD_COMPACTED, GRAPHS_PROFILE),
     ),
     Format(
         "ntriples",

@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import Literal, overload
 
 from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
+from werkzeug.http import parse_accept_header, parse_options_header
 
 from scidip_graph.errors import NotAcceptableError, UsageError
 from scidip_graph.rdf.formats import ANSWERS, RDF_KINDS, Format, formats_for, get_format
@@ -51,7 +51,7 @@ def offered(kind: str, *, html: bool = False) -> list[str]:
     ['application/sparql-results+json', 'application/sparql-results+xml', 'application/json',
      'application/xml', 'text/xml']
     """
-    return [media for media, _ in _offers(kind, html)]
+    return [media for media, _ in _offers(kind, html) if ";" not in media]
 
 
 @overload
@@ -108,12 +108,31 @@ def _best(accept: str, offers: tuple[str, ...]) -> str | None:
     return parsed.best_match(offers)
 
 
+def profile(kind: str, accept: str | None, *, html: bool = False) -> str | None:
+    """The profile IRI of the format :func:`negotiate` chooses, when Accept asked for it by
+    one of the format's profiles (:attr:`~.formats.Format.profiles`); else None.
+
+    >>> profile("graph", 'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"')
+    'http://www.w3.org/ns/json-ld#compacted'
+    >>> profile("graph", "application/ld+json") is None
+    True
+    """
+    offers = _offers(kind, html)
+    best = _best(accept or "*/*", tuple(media for media, _ in offers))
+    if best is None:
+        return None
+    return parse_options_header(best)[1].get("profile")
+
+
 @lru_cache(maxsize=16)
 def _offers(kind: str, html: bool) -> tuple[tuple[str, Format | None], ...]:
     formats = formats_for(kind)
     offers: list[tuple[str, Format | None]] = [(f.media_type, f) for f in formats]
     offers += [(media, f) for f in formats for media in f.media_types[1:]]
     offers += [(media, None) for media in HTML_MEDIA_TYPES if html]
+    # Last, so that they win only when asked for (an Accept range with parameters matches only
+    # offers with the same ones; a range without matches the plain media type first).
+    offers += [(f'{f.media_type}; profile="{p}"', f) for f in formats for p in f.profiles]
     return tuple(offers)
 
 

@@ -11,6 +11,10 @@ When is a request whole: :mod:`.framing` decides, with gunicorn's own parser. Sh
 reading and gunicorn's ever differ, the request deadline is the second barrier, which reads
 nothing: past the buffer, :class:`ClientSocket` reads the socket itself, blocking, but never
 past that deadline.
+
+A connection kept alive (HTTP/1.1) goes back to reading once its answer is out, *idle* until
+the first byte of its next request: until then it has the keep-alive deadline, from then on
+the request deadline again.
 """
 
 from __future__ import annotations
@@ -57,7 +61,10 @@ class Client:
         addr: the client's address.
         listener: the socket it was accepted on.
         request: where its request is buffered.
-        deadline: when its whole request must have arrived (``time.monotonic()``).
+        deadline: when its whole request must have arrived (``time.monotonic()``); for an
+            idle connection, when it is closed if no request has begun.
+        idle: a kept connection waiting for a request of which nothing has come yet.
+        request_seconds: the time a request has from its first byte, on an idle connection.
 
     Attributes:
         phase: where the connection is (see :class:`Phase`).
@@ -65,6 +72,7 @@ class Client:
         after_sent: called once the answer is sent or cut off (the response's ``close()``; a
             doomed worker exits there).
         events: the selector events the worker waits for on this connection.
+        served: the answers sent on this connection.
     """
 
     def __init__(
@@ -75,6 +83,8 @@ class Client:
         request: RequestBuffer,
         *,
         deadline: float,
+        idle: bool = False,
+        request_seconds: float = 0.0,
     ) -> None:
         sock.setblocking(False)
         self.sock = sock
@@ -88,6 +98,11 @@ class Client:
         self.continued = False
         self.after_sent: Callable[[], None] | None = None
         self.events = 0
+        self.idle = idle
+        self.request_seconds = request_seconds
+        self.served = 0
+        self._next: RequestBuffer | None = None
+        self._idle_until = 0.0
         self._outbox: Tape | None = None
         self._sending: Tape | None = None
         self._lingered = 0
@@ -105,7 +120,11 @@ class Client:
                 data = b""
             if not data:  # gone before its request was whole: nobody to answer
                 self.close()
-            elif self.request.feed(data):
+                return
+            if self.idle:  # a kept connection's next request begins: the request deadline
+                self.idle = False
+                self.deadline = self.request_deadline = time.monotonic() + self.request_seconds
+            if self.request.feed(data):
                 self.phase = Phase.READY
             elif self.request.expects_continue and not self.continued:
                 self.continued = True  # the client waits for this before it sends the body
@@ -115,7 +134,7 @@ class Client:
         """The phase's deadline has passed."""
         if self.phase is Phase.READING and self.request.head_done:
             self.phase = Phase.READY  # the app reads the body, meets the deadline and says 408
-        elif self.phase is Phase.LINGERING and unsent(self.sock):
+        elif (self.phase is Phase.LINGERING or self.idle) and unsent(self.sock):
             now = time.monotonic()
             if now < self.send_deadline:  # the client is still reading: look again later
                 self.deadline = min(self.send_deadline, now + LINGER_SECONDS)
@@ -158,8 +177,13 @@ class Client:
             self._outbox = Tape()
         self._outbox.write(view)
 
-    def answered(self, deadline: float) -> None:
-        """The app is done: the rest of the answer must be sent by ``deadline``."""
+    def answered(
+        self, deadline: float, *, then: RequestBuffer | None = None, idle_until: float = 0.0
+    ) -> None:
+        """The app is done: the rest of the answer must be sent by ``deadline``; then the
+        connection waits for its next request in ``then`` until ``idle_until``, or (None)
+        is closed."""
+        self._next, self._idle_until = then, idle_until
         self.request.data.close()
         self.phase = Phase.WRITING
         self.deadline = self.send_deadline = deadline
@@ -179,6 +203,9 @@ class Client:
                     return
             self._sending.close()
             self._sending = None
+        if self._next is not None:
+            self._wait_again(self._next)
+            return
         try:
             self.sock.shutdown(socket.SHUT_WR)
         except OSError:
@@ -188,6 +215,21 @@ class Client:
         self.deadline = min(self.send_deadline, time.monotonic() + LINGER_SECONDS)
         self._after_sent()
         self.linger()
+
+    def _wait_again(self, request: RequestBuffer) -> None:
+        """The answer is out and the connection is kept: read its next request."""
+        self.served += 1
+        self.request, self._next = request, None
+        self.phase = Phase.READING
+        self.idle, self.continued = True, False
+        self.deadline = self._idle_until
+        self._after_sent()
+        self.receive()
+
+    def carried(self) -> bytes:
+        """What has come of the request so far, for another worker to go on from; the
+        buffer is spent after."""
+        return self.request.drain()
 
     def linger(self) -> None:
         """Read and drop what the client still sends, until it closes or sent too much."""
@@ -213,6 +255,8 @@ class Client:
                 self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         with contextlib.suppress(OSError):
             self.sock.close()
+        if self._next is not None:
+            self._next.data.close()
         for tape in (self.request.data, self._outbox, self._sending):
             if tape is not None:
                 tape.close()

@@ -86,6 +86,8 @@ class ChunkedEnd:
         self._state = "size"  # a size line, chunk data, the CRLF after it, the trailer section
         self._left = 0
         self._line = bytearray()
+        self.exact = False
+        """Whether the body ended, well-formed, at the last byte fed (nothing came after it)."""
 
     def feed(self, data: bytes | memoryview) -> bool:
         """Read more of the body: True once it has ended, or once gunicorn would refuse it."""
@@ -116,7 +118,9 @@ class ChunkedEnd:
                 rest = memoryview(bytes(line[end + 2 :]))
                 self._state, self._left = ("data", size) if size else ("trailer", 0)
             else:  # the trailer section ends with an empty line
-                if line[:2] == b"\r\n" or b"\r\n\r\n" in line:
+                end = 2 if line[:2] == b"\r\n" else line.find(b"\r\n\r\n") + 4
+                if end != 3:  # found
+                    self.exact = end == len(line)
                     return True
                 bare_lf = line.count(b"\n") != line.count(b"\r\n")
                 return bare_lf or len(line) > self._trailer_limit
@@ -153,6 +157,10 @@ class RequestBuffer:
         self.received = 0
         self.head_done = False
         self.expects_continue = False
+        self.exact = False
+        """Whether the request is whole and ended at the last byte received: the connection
+        may then carry another request (keep-alive). Not after a head or body gunicorn will
+        refuse, a body too large to read, or bytes past the end (a pipelined request)."""
         self._head = bytearray()
         self._body_left = 0
         self._body_seen = 0
@@ -171,8 +179,18 @@ class RequestBuffer:
             self._head = bytearray()
         return whole
 
+    def drain(self) -> bytes:
+        """Every byte received so far, in order; the buffer is spent after."""
+        out = bytearray()
+        while view := self.data.peek():
+            out += view
+            self.data.advance(len(view))
+        return bytes(out + self._head)
+
     def _read_head(self) -> bool:
-        if b"\r\n\r\n" in self._head and not _BODY_FIELDS.search(self._head):
+        end = self._head.find(b"\r\n\r\n") + 4
+        if end >= 4 and not _BODY_FIELDS.search(self._head):
+            self.exact = end == len(self._head)  # a refused head gets a 400 that closes anyway
             return True  # a whole head with no body: gunicorn reads nothing more, whatever it says
         source = IterUnreader([bytes(self._head)])
         try:
@@ -195,6 +213,11 @@ class RequestBuffer:
     def _feed_body(self, data: bytes) -> bool:
         if self._chunked is None:
             self._body_left -= len(data)
+            self.exact = self._body_left == 0
             return self._body_left <= 0
         self._body_seen += len(data)
-        return self._chunked.feed(data) or self._body_seen > self.max_body
+        if self._body_seen > self.max_body:
+            return True
+        whole = self._chunked.feed(data)
+        self.exact = whole and self._chunked.exact
+        return whole

@@ -6,11 +6,13 @@ before answering it applies any changesets it has not seen. A query that overrun
 limit gets a 503 and its worker exits right after sending it; the master forks a fresh one,
 so the engine's work really stops while the other workers keep answering. A query that runs
 past ``heavy_after`` lowers its worker's CPU priority (and the worker is replaced afterwards),
-and only ``heavy_limit`` of those run at once.
+and only ``heavy_limit`` of those run at once. Either way the worker first gives its other
+kept-alive connections to the idle workers (:mod:`scidip_graph.server.handoff`).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -18,9 +20,16 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from scidip_graph.server.handoff import Handoff
 from scidip_graph.settings import Settings, query_memory_bytes
 from scidip_graph.sparql import egress
-from scidip_graph.sparql.runner import ENGINE_STACK, HeavySlots, Runner
+from scidip_graph.sparql.runner import (
+    ENGINE_STACK,
+    HeavySlots,
+    Runner,
+    lower_priority,
+    release_free_memory,
+)
 from scidip_graph.store import serve_store, served_backend
 
 log = logging.getLogger("scidip_graph.server.prefork")
@@ -29,13 +38,29 @@ WATCHDOG_MARGIN = 15.0
 """Seconds past the query time limit after which gunicorn itself stops a silent worker."""
 
 
+_worker: Any = None
+"""This process's worker (a :class:`~scidip_graph.server.worker.PatientWorker`), once forked."""
+
+
 def _stop_worker() -> None:
     """Called once a doomed worker has sent its answer: stop the process and its query now."""
+    handed = _worker.shed() if _worker is not None else 0
     log.warning(
-        "worker %d stops: its query overran or ran heavy; a fresh worker replaces it", os.getpid()
+        "worker %d stops: its query overran or ran heavy; a fresh worker replaces it "
+        "(%d kept connections handed to other workers)",
+        os.getpid(),
+        handed,
     )
     logging.shutdown()
     os._exit(0)
+
+
+def _on_heavy(native_id: int) -> None:
+    """A query turned heavy: lower its thread's priority, and give this worker's other
+    connections to idle workers rather than have them wait for it."""
+    lower_priority(native_id)
+    if _worker is not None:
+        _worker.shed()
 
 
 class ScidipServer(BaseApplication):  # type: ignore[misc]
@@ -44,6 +69,7 @@ class ScidipServer(BaseApplication):  # type: ignore[misc]
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.application: Any = None
+        self.handoff = Handoff()  # made before the workers fork: they all share it
         super().__init__()
 
     def load_config(self) -> None:
@@ -56,7 +82,7 @@ class ScidipServer(BaseApplication):  # type: ignore[misc]
             "backlog": s.backlog,
             "timeout": int(s.query_timeout + WATCHDOG_MARGIN),
             "graceful_timeout": 10,
-            "keepalive": 2,
+            "keepalive": round(s.keepalive_seconds),  # informative: the worker's loop keeps them
             "accesslog": None,  # ours (fast path and Flask) never logs tokens or whole queries
             "errorlog": "-",
             "loglevel": "info",
@@ -76,6 +102,12 @@ class ScidipServer(BaseApplication):  # type: ignore[misc]
         if self.application is None:
             self.application = build_app(self.settings)
         return self.application
+
+    @property
+    def runner(self) -> Runner:
+        """The app's query runner (a worker reads whether its query overran)."""
+        runner: Runner = self.load().extensions["scidip"]["service"].runner
+        return runner
 
 
 def build_app(settings: Settings) -> Any:
@@ -98,12 +130,25 @@ def build_app(settings: Settings) -> Any:
         heavy_after=settings.heavy_after,
         heavy_slots=HeavySlots(settings.heavy_limit),
         memory_limit=query_memory_bytes(settings),
+        on_heavy=_on_heavy,
     )
     if settings.write_token or settings.tokens_file:
         from scidip_graph.ingest.gate import warm
 
         warm()  # the workers' first write then finds the shapes read and pyshacl loaded
-    return create_app(settings, store, runner=runner, on_doomed=_stop_worker, shared_metrics=True)
+    app = create_app(settings, store, runner=runner, on_doomed=_stop_worker, shared_metrics=True)
+    settle_before_fork()
+    return app
+
+
+def settle_before_fork() -> None:
+    """In the master, once the store is loaded: give back to the system the memory that loading
+    freed (else every worker maps it too), and put the objects made so far out of the garbage
+    collector's reach (``gc.freeze``), so that a worker collecting does not write to, and so
+    copy, the pages they share with the master."""
+    gc.collect()
+    release_free_memory()
+    gc.freeze()
 
 
 def _child_exit(server: Any, worker: Any) -> None:
@@ -121,11 +166,14 @@ def _pre_fork(server: Any, worker: Any) -> None:
 
 def _post_fork(server: Any, worker: Any) -> None:
     """In each new worker, before it serves and before any thread starts: the OS barriers."""
+    global _worker
+    _worker = worker
     settings: Settings = server.app.settings
     limit_address_space(query_memory_bytes(settings))
     if not settings.egress_barrier:
         return
-    ports = egress.allowlist_ports(settings.service_allowlist | settings.graph_allowlist)
+    store = {settings.store_query_url, settings.store_update_url, settings.store_gsp_url}
+    ports = egress.allowlist_ports(settings.service_allowlist | settings.graph_allowlist | store)
     if egress.deny_outgoing(ports):
         log.debug("worker %d: outgoing TCP denied except to ports %s", os.getpid(), sorted(ports))
     else:

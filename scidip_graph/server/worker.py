@@ -16,6 +16,14 @@ client costs a buffer and a file descriptor, never the worker's time. Deadlines 
 app when its headers had arrived), ``send_timeout`` for handing the whole answer to the kernel
 (past it the connection is reset).
 
+Keep-alive: an answered connection goes back to the loop for its next request (idle at most
+``keepalive_seconds``, at most ``keepalive_requests`` answers). Decided after the app ran, before
+the head goes out: ``Connection: close`` when the client asks, when bytes of another request
+came with this one (pipelined: the client resends it), when the worker stops, or when its query
+overran. When a query turns heavy or overruns, the worker gives its other connections to an idle
+worker (:mod:`scidip_graph.server.handoff`): a heavy query parks a light one at most
+``heavy_after``, and a doomed worker exits without cutting a kept connection.
+
 What the sync worker gave, kept:
 
 - one request at a time runs the app, on this process's main thread;
@@ -57,22 +65,28 @@ import errno
 import os
 import resource
 import selectors
+import socket
+import sys
 import time
 from collections import deque
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from gunicorn import util
+from gunicorn.http import wsgi as gunicorn_wsgi
 from gunicorn.workers.sync import SyncWorker
 
 from scidip_graph.server.connections import Client, ClientSocket, Phase
 from scidip_graph.server.framing import RequestBuffer
+from scidip_graph.server.handoff import MAX_CARRIED
 
 TICK = 1.0
 """Longest wait of the loop, in seconds: the heartbeat and the parent check run this often."""
 ACCEPT_BURST = 32
 """Connections accepted in a row while none brings a whole request (a burst of slow clients)."""
 _LISTENER = "listener"
+_HANDOFF = "handoff"
 _WAKE = "wake"
 _EVENTS = {
     Phase.READING: selectors.EVENT_READ,
@@ -91,6 +105,7 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
 
     wsgi: Any
     _current: Client | None = None  # the client whose request the app is answering
+    _keep = False  # whether the answer just given keeps its connection open
 
     def run(self) -> None:
         if self.cfg.is_ssl:
@@ -99,6 +114,10 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
         self._request_seconds = settings.client_timeout
         self._send_seconds = settings.send_timeout
         self._max_body = settings.max_upload_bytes
+        self._idle_seconds = settings.keepalive_seconds
+        self._max_answers = settings.keepalive_requests
+        self._runner = self.app.runner
+        self._handoff = self.app.handoff
         # A client holds up to two descriptors: its socket and a buffer spilled to a file.
         descriptors = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
         if descriptors == resource.RLIM_INFINITY:
@@ -125,6 +144,8 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
                     self._drain_wakeups()
                 elif key.data is _LISTENER:
                     self._accept(key.fileobj)
+                elif key.data is _HANDOFF:
+                    self._take_handed()
                 elif action := _ON_EVENT.get(key.data.phase):
                     self._step(key.data, action)
             soonest = self._expire()
@@ -162,22 +183,134 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
                     return  # none left, or another worker was quicker
                 raise
             util.close_on_exec(sock)
-            request = RequestBuffer(self.cfg, addr, max_body=self._max_body)
-            deadline = time.monotonic() + self._request_seconds
-            client = Client(sock, addr, listener, request, deadline=deadline)
-            self._clients.add(client)
-            self._step(client, Client.receive)
+            self._add(sock, addr)
+
+    def _take_handed(self) -> None:
+        """Take a connection another worker gave away (see :meth:`shed`)."""
+        if self._ready or len(self._clients) >= self._max_clients:
+            return
+        handed = self._handoff.take()
+        if handed is None:
+            return  # another idle worker was quicker
+        sock, carried = handed
+        try:
+            addr = sock.getpeername()
+        except OSError:  # the client left meanwhile
+            sock.close()
+            return
+        self._add(sock, addr, carried)
+
+    def _add(self, sock: socket.socket, addr: Any, carried: bytes | None = None) -> None:
+        """Hold a new connection (``carried``: the bytes of its request another worker read;
+        b"" for a kept connection between requests) and read what it sent."""
+        request = RequestBuffer(self.cfg, addr, max_body=self._max_body)
+        idle = carried == b""
+        seconds = self._idle_seconds if idle else self._request_seconds
+        client = Client(
+            sock,
+            addr,
+            self.sockets[0],
+            request,
+            deadline=time.monotonic() + seconds,
+            idle=idle,
+            request_seconds=self._request_seconds,
+        )
+        self._clients.add(client)
+        if carried and request.feed(carried):
+            client.phase = Phase.READY
+        self._step(client, Client.receive)
 
     def _serve(self, client: Client) -> None:
         """Run gunicorn's request handling (and the app) on a whole request."""
         client.phase = Phase.SERVING
-        self._current = client
+        self._current, self._keep = client, False
         try:
             self.handle(client.listener, ClientSocket(client), client.addr)
         finally:
             self._current = None
-        deadline = time.monotonic() + self._send_seconds
-        self._step(client, lambda c: c.answered(deadline))
+        now = time.monotonic()
+        deadline = now + self._send_seconds
+        if self._keep:
+            then = RequestBuffer(self.cfg, client.addr, max_body=self._max_body)
+            idle_until = now + self._idle_seconds
+            self._step(client, lambda c: c.answered(deadline, then=then, idle_until=idle_until))
+        else:
+            self._step(client, lambda c: c.answered(deadline))
+
+    def handle_request(self, listener: Any, req: Any, client: Any, addr: Any) -> None:
+        """gunicorn's sync ``handle_request``, with the keep-alive decision instead of
+        closing every connection (gunicorn 27; its hooks, access log and errors as there)."""
+        environ: dict[str, Any] = {}
+        resp = None
+        try:
+            self.cfg.pre_request(self, req)
+            request_start = datetime.now()
+            resp, environ = gunicorn_wsgi.create(
+                req, client, addr, listener.getsockname(), self.cfg
+            )
+            self.nr += 1
+            if self.nr >= self.max_requests:
+                self.log.info("Autorestarting worker after current request.")
+                self.alive = False
+            respiter = self.wsgi(environ, resp.start_response)
+            keep = self._keeps(self._current)  # the app has run; the head is not sent yet
+            if not keep:
+                resp.force_close()
+            try:
+                if isinstance(respiter, environ["wsgi.file_wrapper"]):
+                    resp.write_file(respiter)
+                else:
+                    for item in respiter:
+                        resp.write(item)
+                resp.close()
+            finally:
+                request_time = datetime.now() - request_start
+                self.log.access(resp, req, environ, request_time)
+                if hasattr(respiter, "close"):
+                    respiter.close()
+            self._keep = keep and not resp.should_close()
+        except OSError:
+            util.reraise(*sys.exc_info())
+        except (Exception, SystemExit):
+            if resp and resp.headers_sent:
+                self.log.exception("Error handling request")
+                util.close_graceful(client)
+                raise StopIteration() from None
+            raise
+        finally:
+            try:
+                self.cfg.post_request(self, req, environ, resp)
+            except Exception:
+                self.log.exception("Exception in post_request hook")
+
+    def _keeps(self, client: Client | None) -> bool:
+        """Whether the connection may carry another request after this answer."""
+        return (
+            client is not None
+            and self._idle_seconds > 0
+            and client.request.exact
+            and client.served + 1 < self._max_answers
+            and self.alive
+            and not self._runner.doomed
+        )
+
+    def shed(self) -> int:
+        """Give every connection waiting for (or with) a request that has not begun running
+        to an idle worker; this one is about to be busy a long time, or to exit. Connections
+        whose answer is leaving stay. Returns how many went."""
+        gone = 0
+        for client in list(self._clients):
+            if client.phase not in (Phase.READING, Phase.READY):
+                continue
+            if client.request.received > MAX_CARRIED:
+                continue  # too much to carry: it stays (and waits, or is cut at the exit)
+            if not self._handoff.give(client.sock, client.carried()):
+                continue
+            if client in self._ready:
+                self._ready.remove(client)
+            self._step(client, Client.close)  # this process's descriptor only: no FIN
+            gone += 1
+        return gone
 
     def _step(self, client: Client, action: Callable[[Client], None]) -> None:
         """Move a client on, then bring the selector, the ready queue and the client set in
@@ -213,7 +346,7 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
             else:
                 soonest = min(soonest, client.deadline)
         for client in due:
-            if client.phase is Phase.READING and not client.request.head_done:
+            if client.phase is Phase.READING and not (client.request.head_done or client.idle):
                 self.log.debug(
                     "dropped %s: no whole request in %g s", client.addr, self._request_seconds
                 )
@@ -229,6 +362,10 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
                     self._selector.register(listener, selectors.EVENT_READ, _LISTENER)
                 else:
                     self._selector.unregister(listener)
+            if on:
+                self._selector.register(self._handoff, selectors.EVENT_READ, _HANDOFF)
+            else:
+                self._selector.unregister(self._handoff)
             self._listening = on
 
     def _drain_wakeups(self) -> None:

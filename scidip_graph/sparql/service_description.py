@@ -2,6 +2,8 @@
 
 Counts come from the store (triples per named graph, the size of the union default graph);
 the limits from the settings, so clients can read what the server will refuse.
+The research questions of ``queries/`` are in it too, as ``sh:SPARQLExecutable`` examples
+with ``schema:target`` the endpoint (:mod:`scidip_graph.sparql.examples`).
 
 The endpoint's IRI never comes from the request's Host header (the fast path builds it with
 :mod:`scidip_graph.web.links`): it is ``SCIDIP_PUBLIC_URL`` + ``/sparql`` when that is set, else
@@ -14,10 +16,11 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from scidip_graph.namespaces import DCTERMS, RDF, SD, SDS, VOID, W3C_FORMATS, XSD
+from scidip_graph.namespaces import DCTERMS, RDF, RDFS, SD, SDS, VOID, W3C_FORMATS, XSD
 from scidip_graph.rdf.formats import FORMATS as FORMAT_TABLE
 from scidip_graph.settings import Settings, query_memory_bytes
 from scidip_graph.sparql import egress
+from scidip_graph.sparql.examples import example_triples
 from scidip_graph.store import Store
 
 RDF_TYPE = ox.NamedNode(str(RDF.type))
@@ -65,6 +68,9 @@ def _triples(store: Store, settings: Settings, endpoint: str) -> Iterator[ox.Tri
         yield ox.Triple(store_service, _n(str(DCTERMS.conformsTo)), _n(GRAPH_STORE_PROTOCOL))
     if settings.service_allowlist:
         yield ox.Triple(service, _n(SDS + "feature"), _n(SDS + "BasicFederatedQuery"))
+    for feature, reason in store.limitations().items():  # what this store does otherwise
+        note = f"On this server's {store.name} store, {feature}: {reason}."
+        yield ox.Triple(service, _n(str(RDFS.comment)), ox.Literal(note, language="en"))
     for fmt in FORMAT_TABLE:  # every format the endpoint answers in
         yield ox.Triple(service, _n(SDS + "resultFormat"), _n(W3C_FORMATS + fmt.w3c))
     for prop, value, datatype in (
@@ -80,6 +86,9 @@ def _triples(store: Store, settings: Settings, endpoint: str) -> Iterator[ox.Tri
         ("requestBodyLimit", str(settings.max_upload_bytes), "integer"),
     ):
         yield ox.Triple(service, _n(str(SD[prop])), ox.Literal(value, datatype=_n(XSD + datatype)))
+
+    # The research questions of queries/, as SHACL SPARQL executables aimed at this endpoint.
+    yield from example_triples(endpoint.rsplit("/", 1)[0] + "/", service=endpoint)
 
     dataset = _n(endpoint + "#dataset")
     yield ox.Triple(service, _n(SDS + "defaultDataset"), dataset)

@@ -168,7 +168,16 @@ class Tokens:
             UnavailableError: the tokens file changed and cannot be read (503; the cause is
                 logged).
         """
-        digest = token_digest(bearer_token(authorization))
+        return self.authenticate_digest(token_digest(bearer_token(authorization)))
+
+    def authenticate_digest(self, digest: bytes) -> Curator:
+        """The curator of the token whose SHA-256 is ``digest`` (a signed-in session keeps
+        that, never the token), decided as :meth:`authenticate` decides.
+
+        Raises:
+            UnauthorizedError: no token of this server has that digest (403).
+            UnavailableError: the tokens file cannot be read (503).
+        """
         if self._admin is not None and hmac.compare_digest(digest, self._admin):
             return ADMIN_CURATOR
         found: TokenEntry | None = None

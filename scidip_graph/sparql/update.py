@@ -145,6 +145,7 @@ def commit_change(
     message: str,
     what: str = "update",
     validate: Gate = gate,
+    stamps: tuple[Sequence[ox.Quad], Sequence[ox.Quad]] | None = None,
 ) -> UpdateResult:
     """Commit a computed change, or change nothing: the write core of every write.
 
@@ -162,6 +163,8 @@ def commit_change(
         message: the change log's record of it (the update text, an upload's digest).
         what: how the 422 message names the write.
         validate: the SHACL gate.
+        stamps: the ``dct:modified`` quads to add and remove instead of stamping each changed
+            graph with the time of now (a revert puts back the stamps of the state it restores).
 
     Raises:
         UnauthorizedError: a graph outside the curator's (403).
@@ -175,7 +178,7 @@ def commit_change(
     if not report.conforms:
         raise not_conforming(report, what=what)
     at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    stamps_added, stamps_removed = modified_stamps(before, graphs, at)
+    stamps_added, stamps_removed = stamps or modified_stamps(before, graphs, at)
     changeset = store.commit(
         added=[*added, *stamps_added],
         removed=[*removed, *stamps_removed],

@@ -2,7 +2,9 @@
 
 ``base`` (the Store interface and its capability flags), ``oxigraph`` (pyoxigraph in memory),
 ``durable`` (the embedded store made durable by a SQLite change log), ``startup`` (getting a
-data folder ready to serve). May import: ingest and the rooms below it.
+data folder ready to serve), ``remote`` (an external SPARQL 1.1 store, with ``client``, its
+HTTP client, ``remote_view``, ``skolem`` and ``seeding``, its first load). May import: ingest
+and the rooms below it.
 
 :data:`BACKENDS` is the one table of backends: ``SCIDIP_STORE`` picks the one the server
 serves (:func:`serve_store`), and the Python API loads files into a new store of one
@@ -13,7 +15,7 @@ serves (:func:`serve_store`), and the Python API loads files into a new store of
 >>> open_store("nope")
 Traceback (most recent call last):
 ...
-scidip_graph.errors.UnknownNameError: unknown store backend 'nope'; valid names: embedded
+scidip_graph.errors.UnknownNameError: unknown store backend 'nope'; valid names: embedded, sparql
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from scidip_graph.errors import UnknownNameError
+from scidip_graph.errors import UnknownNameError, UsageError
 from scidip_graph.settings import Settings
 from scidip_graph.store.base import QueryResult, Store
 from scidip_graph.store.oxigraph import OxigraphStore
@@ -32,11 +34,12 @@ class Backend:
     """How to get the stores of one backend.
 
     Attributes:
-        new: an empty store in this process, to load files into (the Python API, the CLI).
+        new: an empty store in this process, to load files into (the Python API, the CLI);
+            None for a backend whose stores live elsewhere.
         serve: the store the server serves, opened (on first start, built) from the settings.
     """
 
-    new: Callable[[], Store]
+    new: Callable[[], Store] | None
     serve: Callable[[Settings], Store]
 
 
@@ -48,8 +51,15 @@ def _serve_embedded(settings: Settings) -> Store:
     return store
 
 
+def _serve_remote(settings: Settings) -> Store:
+    from scidip_graph.store.seeding import serve_remote  # validation: serving
+
+    return serve_remote(settings)
+
+
 BACKENDS: dict[str, Backend] = {
     "embedded": Backend(new=OxigraphStore, serve=_serve_embedded),
+    "sparql": Backend(new=None, serve=_serve_remote),
 }
 """Every store backend by name; its stores' ``name`` is that name."""
 
@@ -71,8 +81,15 @@ def open_store(name: str = "embedded") -> Store:
 
     Raises:
         UnknownNameError: listing the backends when ``name`` is not one.
+        UsageError: the backend's stores live elsewhere (``sparql``): it has no new one here.
     """
-    return backend(name).new()
+    new = backend(name).new
+    if new is None:
+        raise UsageError(
+            f"the {name} store backend serves an external store; it makes no new store here",
+            hint="Serve it with SCIDIP_STORE and its settings (scidip-graph serve).",
+        )
+    return new()
 
 
 def served_backend(settings: Settings) -> Backend:

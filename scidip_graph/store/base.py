@@ -22,6 +22,7 @@ from scidip_graph.errors import UnsupportedOperationError
 if TYPE_CHECKING:
     from scidip_graph.ingest.views import QuadSource
     from scidip_graph.store.durable import Changeset
+    from scidip_graph.store.history import ChangeSummary
 
 QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean
 """What a query returns: solutions (SELECT), triples (CONSTRUCT, DESCRIBE) or a boolean (ASK)."""
@@ -135,6 +136,20 @@ class Store(ABC):
         """
         return copy_dataset(self)
 
+    def describe(self) -> dict[str, str]:
+        """Where the store is, for ``/-/health`` (never a credential). By default: nothing."""
+        return {}
+
+    def limitations(self) -> dict[str, str]:
+        """What this store does otherwise than the embedded one: each feature with the reason
+        (the service description lists them). By default: nothing.
+
+        >>> from scidip_graph.store import open_store
+        >>> open_store().limitations()
+        {}
+        """
+        return {}
+
     def close(self) -> None:
         """Close what this process holds open for the store (files, connections); the store
         opens them again when it next needs them.
@@ -171,6 +186,25 @@ class Store(ABC):
             f"the {self.name} store cannot be written",
             hint="Serve a data folder with the embedded store to accept writes.",
         )
+
+    def changes(
+        self,
+        *,
+        before: int | None = None,
+        after: int = 0,
+        limit: int = 50,
+        about: str | None = None,
+    ) -> list[ChangeSummary]:
+        """The writes committed to the store, newest first, without their quads: ids below
+        ``before`` and above ``after``, at most ``limit``, those that touched the resource
+        ``about`` when given. A store without a change log has none (the default).
+        """
+        return []
+
+    def changeset(self, id: int) -> Changeset | None:
+        """One committed write with its quads; None when there is no such change (always,
+        by default: a store without a change log)."""
+        return None
 
 
 def copy_dataset(store: Store) -> ox.Store:

@@ -27,6 +27,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from scidip_graph.store.history import (
+    HISTORY_SCHEMA,
+    ChangeSummary,
+    index_change,
+    summaries,
+    unindexed,
+)
 from scidip_graph.store.oxigraph import OxigraphStore
 
 LOG_FILE = "scidip.sqlite"
@@ -101,12 +108,13 @@ class DurableStore(OxigraphStore):
             )
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
-            self._conn.executescript(SCHEMA)
+            self._conn.executescript(SCHEMA + HISTORY_SCHEMA)
             self._conn_pid = os.getpid()
             self._data_version = -1
         return self._conn
 
     _conn_pid = -1
+    _history_checked = False
 
     def close(self) -> None:
         """Close this process's connection to the log; the next use opens a new one.
@@ -179,6 +187,35 @@ class DurableStore(OxigraphStore):
         ).fetchall()
         return [Changeset(r[0], r[1], r[2], r[3], _parse_nq(r[4]), _parse_nq(r[5])) for r in rows]
 
+    def changeset(self, id: int) -> Changeset | None:
+        """One committed changeset, with its quads; None when the log has no such id."""
+        r = self.conn.execute(
+            "SELECT id, at, author, message, added, removed FROM changesets WHERE id = ?", (id,)
+        ).fetchone()
+        return Changeset(r[0], r[1], r[2], r[3], _parse_nq(r[4]), _parse_nq(r[5])) if r else None
+
+    def changes(
+        self,
+        *,
+        before: int | None = None,
+        after: int = 0,
+        limit: int = 50,
+        about: str | None = None,
+    ) -> list[ChangeSummary]:
+        """The log's changesets newest first, without their quads (:mod:`.history`); a log
+        written before the history index is indexed first, once (each process looks once:
+        every commit since indexes itself)."""
+        if not self._history_checked:
+            missing = unindexed(self.conn)
+            if missing:
+                with self._transaction() as conn:
+                    for changeset in missing:
+                        found = self.changeset(changeset)
+                        if found is not None:
+                            index_change(conn, changeset, found.added, found.removed)
+            self._history_checked = True
+        return summaries(self.conn, before=before, after=after, limit=limit, about=about)
+
     @contextmanager
     def writing(self) -> Iterator[None]:
         """Hold the data folder's write lock (an exclusive ``flock``, every process's)."""
@@ -206,13 +243,24 @@ class DurableStore(OxigraphStore):
                 "VALUES (?, ?, ?, ?, ?)",
                 (at, author, message, _nq(added), _nq(removed)),
             )
+            assert cursor.lastrowid is not None
+            index_change(conn, cursor.lastrowid, added, removed)
         # Catch up with anything committed by others before this one, then this one. SQLite's
         # data_version does not change for a connection's own commits: forget it, or a store
         # that has refreshed once would never apply its own write.
         self._data_version = -1
-        self.refresh()
         assert cursor.lastrowid is not None
-        return Changeset(cursor.lastrowid, at, author, message, added, removed)
+        changeset = Changeset(cursor.lastrowid, at, author, message, added, removed)
+        between = self.conn.execute(
+            "SELECT COUNT(*) FROM changesets WHERE id > ? AND id < ?", (self._head, changeset.id)
+        ).fetchone()[0]
+        # When it is the next one, it is applied as it is, not read back from the log: a load
+        # of 1M quads spent longer parsing it again than writing it.
+        if between:
+            self.refresh()
+        else:
+            self._apply(changeset)
+        return changeset
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

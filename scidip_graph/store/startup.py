@@ -20,8 +20,11 @@ import os
 from pathlib import Path
 from typing import IO
 
+import pyoxigraph as ox
+
 from scidip_graph.errors import NotConformingError, UsageError
-from scidip_graph.ingest.loading import bundled_files, load_sources
+from scidip_graph.ingest.loading import LoadedSources, bundled_files, load_sources
+from scidip_graph.ingest.screen import version as screen_version
 from scidip_graph.resources import ONTOLOGY_DIR
 from scidip_graph.settings import Settings
 from scidip_graph.store.durable import DurableStore, digest_files, open_durable
@@ -89,14 +92,33 @@ def _compact_if_long(store: DurableStore) -> None:
 
 def _build(store: DurableStore, settings: Settings, files: list[Path], digest: str) -> None:
     sources = load_sources(files)
+    check_sources(settings, sources, files, digest)
+    store.rebuild(sources.quads, source_digest=digest)
+    log.info(
+        "data folder %s built from %d files: %d quads", settings.data_dir, len(files), len(store)
+    )
+
+
+def check_sources(
+    settings: Settings, sources: LoadedSources, files: list[Path], digest: str
+) -> None:
+    """Validate the source data a new store starts from (the embedded store's data folder,
+    an empty remote store), unless the same data conformed to the same shapes before.
+
+    Raises:
+        NotConformingError: the data does not conform and ``allow_invalid`` is off.
+    """
     verdict = _verdict_path(digest)
     if settings.validate and verdict is not None and verdict.is_file():
         log.info("the same data conformed to the same shapes before (%s)", verdict)
     elif settings.validate:
-        from scidip_graph.ingest.validation import validate
+        from scidip_graph.ingest.gate import check_all, whole_reason
 
-        log.info("validating %d files against the shapes", len(files))
-        report = validate(sources.to_rdflib(), origins=sources.origins)
+        how = whole_reason() or "screened by the shacl package"
+        log.info("validating %d files against the shapes (%s)", len(files), how)
+        data = ox.Store()
+        data.extend(sources.quads)
+        report = check_all(data, origins=sources.origins)
         if report.conforms and verdict is not None:
             try:
                 verdict.parent.mkdir(parents=True, exist_ok=True)
@@ -113,18 +135,15 @@ def _build(store: DurableStore, settings: Settings, files: list[Path], digest: s
             log.error(
                 "serving data that does not conform (%d violations)", len(report.violations())
             )
-    store.rebuild(sources.quads, source_digest=digest)
-    log.info(
-        "data folder %s built from %d files: %d quads", settings.data_dir, len(files), len(store)
-    )
 
 
 def _verdict_path(digest: str) -> Path | None:
     """Where the verdict "these files conform to these shapes" is kept, or None (no cache).
 
-    A full validation of the bundled data takes a minute; every new data folder built from the
-    same files, shapes and validator would repeat it. The key is a digest of all three, so a
-    change to any of them validates again. The cache is the user's (``XDG_CACHE_HOME``, else
+    A full validation of the bundled data takes seconds (a minute without the screen); every new
+    data folder built from the same files, shapes and validators would repeat it. The key is a
+    digest of all three (pyshacl's version and the screen's), so a change to any of them
+    validates again. The cache is the user's (``XDG_CACHE_HOME``, else
     ``~/.cache``); ``SCIDIP_VALIDATION_CACHE=off`` turns it off.
     """
     if os.environ.get("SCIDIP_VALIDATION_CACHE", "").lower() in ("off", "0", "no"):
@@ -133,6 +152,7 @@ def _verdict_path(digest: str) -> Path | None:
     for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     h.update(importlib.metadata.version("pyshacl").encode())
+    h.update(f"screen {screen_version()}".encode())  # the shacl package, or None without it
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "scidip-graph" / "conforms" / h.hexdigest()
 

@@ -1,9 +1,9 @@
 """The web app: ``create_app()`` is the only way to get one (STYLE habit 2).
 
-Blueprints (``linkeddata``, ``site``, ``downloads``, ``ops``, ``query_page``, ``dry_run``,
-``graph_store``), the WSGI fast path for ``/sparql``, templates, the OpenAPI description,
-metrics, links. The only room that imports Flask. May import: sparql, pages and the rooms
-below them.
+Blueprints (``linkeddata``, ``site``, ``downloads``, ``ops``, ``query_page``,
+``permalinks``, ``dry_run``, ``graph_store``), the WSGI fast path for ``/sparql``, templates,
+the OpenAPI description, metrics, links. The only room that imports Flask. May import:
+sparql, pages and the rooms below them.
 
 >>> from scidip_graph.store import OxigraphStore
 >>> app = create_app(store=OxigraphStore())
@@ -31,7 +31,19 @@ from scidip_graph.web.metrics import Metrics
 
 log = logging.getLogger("scidip_graph.web")
 
-BLUEPRINTS = ("query_page", "ops", "site", "linkeddata", "downloads", "dry_run", "graph_store")
+BLUEPRINTS = (
+    "query_page",
+    "permalinks",
+    "ops",
+    "site",
+    "linkeddata",
+    "downloads",
+    "dry_run",
+    "graph_store",
+    "reconcile",
+    "history",
+    "curate",
+)
 """The modules of this package whose ``bp`` blueprint the app registers, in order."""
 
 

@@ -23,6 +23,7 @@ from werkzeug.http import http_date
 from werkzeug.wsgi import wrap_file
 
 from scidip_graph.errors import NotFoundError
+from scidip_graph.namespaces import compact
 from scidip_graph.pages.dumps import (
     ONTOLOGY_ENTRIES,
     DumpCache,
@@ -31,7 +32,16 @@ from scidip_graph.pages.dumps import (
     file_from_bytes,
     sha256sums,
 )
-from scidip_graph.pages.void import Statistics, dataset_description, statistics, void_bytes
+from scidip_graph.pages.readers import graph_sources
+from scidip_graph.pages.void import (
+    GRAPH_KINDS,
+    LINK_TARGETS,
+    Statistics,
+    dataset_description,
+    statistics,
+    void_bytes,
+)
+from scidip_graph.pages.void import citation as void_citation
 from scidip_graph.rdf.formats import content_type, get_format
 from scidip_graph.rdf.jsonld import CONTEXT_PATH, context_bytes
 from scidip_graph.rdf.negotiation import negotiate
@@ -62,12 +72,22 @@ class Downloads:
         """The dataset dumps (the distributions of the description)."""
         return [f for f in self.dumps.files() if f.statements is not None]
 
+    def stats(self) -> Statistics:
+        """The statistics of the current data version, counted once per version."""
+        key = self.dumps.key()
+        with self._lock:
+            return self._current(key)
+
+    def _current(self, key: str) -> Statistics:
+        if key != self._key or self._stats is None:
+            self._key, self._stats, self._made = key, statistics(self.store), {}
+        return self._stats
+
     def description(self, format: str) -> DumpFile:
         """The dataset description in a format (by name), made once per data version."""
         key = self.dumps.key()
         with self._lock:
-            if key != self._key:
-                self._key, self._stats, self._made = key, statistics(self.store), {}
+            self._current(key)
             made = self._made.get(format)
             if made is None:
                 quads = dataset_description(
@@ -164,7 +184,8 @@ def context() -> Response:
 @bp.get("/void")
 @bp.get("/void.<suffix>")
 def void(suffix: str | None = None) -> Response:
-    """The dataset description: Turtle by default, other RDF formats by Accept or suffix."""
+    """The dataset description: Turtle by default, other RDF formats by Accept or suffix, a
+    page for browsers (the same statistics, and every graph with its footnote number)."""
     if suffix is not None:
         by_suffix = {f.extension.lstrip("."): f for f in RDF_FORMATS}
         if suffix not in by_suffix:
@@ -174,11 +195,41 @@ def void(suffix: str | None = None) -> Response:
             )
         fmt = by_suffix[suffix]
     else:
-        fmt = negotiate("graph", request.headers.get("Accept"), format=request.args.get("format"))
+        accept, format = request.headers.get("Accept"), request.args.get("format")
+        chosen = negotiate("graph", accept, format=format, html=True)
+        if chosen is None:
+            return _void_page()
+        fmt = chosen
     made = _downloads().description(fmt.name)
     response = _serve(made, download=False)
     if suffix is None:
         response.headers["Vary"] = "Accept, Accept-Encoding"
+    return response
+
+
+def _void_page() -> Response:
+    downloads = _downloads()
+    stats = downloads.stats()
+    graphs = graph_sources(downloads.store, stats.graphs)
+    html = render_template(
+        "void.html",
+        stats=stats,
+        graphs=sorted(graphs, key=lambda g: g.number),
+        classes=[
+            (iri, compact(iri), n)
+            for iri, n in sorted(stats.class_partitions.items(), key=lambda c: (-c[1], c[0]))
+        ],
+        links=[(title, home, stats.links.get(slug, 0)) for slug, title, _, home in LINK_TARGETS],
+        kinds=[(title, stats.kinds.get(slug, 0)) for slug, _, title in GRAPH_KINDS],
+        citation=void_citation(downloads.store),
+        version=downloads.store.version,
+        suffixes=[(f.extension, f.media_type) for f in RDF_FORMATS],
+    )
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers["Vary"] = "Accept, Accept-Encoding"
+    response.headers["Link"] = ", ".join(
+        f'</void{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in RDF_FORMATS
+    )
     return response
 
 

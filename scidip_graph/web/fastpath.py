@@ -21,9 +21,9 @@ from scidip_graph.errors import PayloadTooLargeError, RequestTimeoutError, Scidi
 from scidip_graph.namespaces import SERVICE_PREFIXES
 from scidip_graph.rdf.exporters import serialize_quads
 from scidip_graph.rdf.formats import Format
-from scidip_graph.rdf.negotiation import negotiate
+from scidip_graph.rdf.negotiation import HTML_MEDIA_TYPES, negotiate, offered, preferred
 from scidip_graph.settings import Settings
-from scidip_graph.sparql.protocol import ALLOWED_METHODS, ProtocolRequest
+from scidip_graph.sparql.protocol import ALLOWED_METHODS, Operation, ProtocolRequest
 from scidip_graph.sparql.service import Response, SparqlService
 from scidip_graph.sparql.service_description import service_description
 from scidip_graph.web.errors import internal_error, scidip_error
@@ -97,6 +97,8 @@ class SparqlEndpoint:
                     if fmt is None:  # the query page
                         return self.app(environ, start_response)
                     response = self.service_description(environ, req, fmt)
+                elif _browser_navigation(method, op, environ.get("HTTP_ACCEPT")):
+                    return self.app(environ, start_response)  # the editor, running the query
                 else:
                     query_text = op.text
                     if path == "/update" and op.kind != "update":
@@ -218,6 +220,29 @@ def _read_body(environ: dict[str, Any], limit: int) -> bytes:
     if len(data) > limit:
         raise PayloadTooLargeError(f"the request body is larger than the limit of {limit} bytes")
     return data  # type: ignore[no-any-return]
+
+
+def _browser_navigation(method: str, op: Operation, accept: str | None) -> bool:
+    """Whether a query comes from a browser opening a link (``/sparql?query=...``): a GET
+    whose Accept prefers HTML to every result format. It gets the editor with the query and its
+    results, never a download; a client naming a result format at the same weight as HTML
+    (or ``*/*``, or ``format=``) gets the results, as the protocol says.
+
+    >>> op = Operation("query", "ASK {}")
+    >>> chrome = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    >>> _browser_navigation("GET", op, chrome), _browser_navigation("POST", op, chrome)
+    (True, False)
+    >>> [_browser_navigation("GET", op, accept) for accept in (None, "*/*")]
+    [False, False]
+    >>> _browser_navigation("GET", Operation("query", "ASK {}", format="csv"), chrome)
+    False
+    """
+    if method not in ("GET", "HEAD") or op.kind != "query" or not accept or op.format:
+        return False
+    return preferred(accept, _BROWSER_OFFERS) in HTML_MEDIA_TYPES
+
+
+_BROWSER_OFFERS = (*offered("results"), *offered("graph"), *HTML_MEDIA_TYPES)
 
 
 def _endpoint_url(environ: dict[str, Any], settings: Settings) -> str:

@@ -26,6 +26,10 @@ WRITE_ROUTES = frozenset({"/store"})
 every answer gets the CORS headers, and a preflight (``OPTIONS``) is answered. The SPARQL
 routes, ``/update`` among them, are the fast path's, which does the same."""
 
+POST_READ_ROUTES = frozenset({"/reconcile"})
+"""The Flask routes that also read by POST (a batch of reconciliation queries in a form): their
+answers get the CORS headers of a read, whatever the method."""
+
 ALLOWED_HEADERS = "Accept, Authorization, Content-Type, If-None-Match"
 """Request headers a script on another origin may send: ``Authorization`` carries a write's
 bearer token (as Fuseki allows by default; Oxigraph echoes whatever the preflight asks)."""

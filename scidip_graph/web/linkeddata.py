@@ -17,12 +17,24 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from scidip_graph.errors import NotFoundError
 from scidip_graph.namespaces import ID, SKOS
-from scidip_graph.pages.catalogue import categories, search
+from scidip_graph.pages.catalogue import categories
 from scidip_graph.pages.presentation import SECTION_TITLES
-from scidip_graph.pages.resource import resource_description, resource_iri, resource_quads
+from scidip_graph.pages.resource import (
+    last_change,
+    resource_description,
+    resource_iri,
+    resource_quads,
+)
+from scidip_graph.pages.search import NameIndexCache
 from scidip_graph.rdf.exporters import serialize_quads
-from scidip_graph.rdf.formats import Format, by_extension, formats_for, get_format
-from scidip_graph.rdf.negotiation import HTML_MEDIA_TYPES, negotiate, preferred
+from scidip_graph.rdf.formats import (
+    GRAPHS_PROFILE,
+    Format,
+    by_extension,
+    formats_for,
+    get_format,
+)
+from scidip_graph.rdf.negotiation import HTML_MEDIA_TYPES, negotiate, preferred, profile
 from scidip_graph.web.errors import JSON
 from scidip_graph.web.links import link
 
@@ -73,20 +85,40 @@ def choose(
     return negotiate("graph", accept, format=format, html=True)
 
 
-def serialize(quads: list[ox.Quad], fmt: Format) -> bytes:
-    """A resource's quads in a format: dataset formats keep the graphs, others get the union."""
-    return serialize_quads(quads, fmt)
+def serialize(quads: list[ox.Quad], fmt: Format, *, union: bool = False) -> bytes:
+    """Quads in a format: dataset formats keep the graphs (unless ``union``), others get the
+    union."""
+    return serialize_quads(quads, fmt, union=union)
+
+
+def per_source(fmt: Format) -> bool:
+    """Whether a resource's RDF keeps one named graph per source: always in TriG and N-Quads;
+    in JSON-LD only when asked for (``?graphs``, or Accept with the profile
+    :data:`~scidip_graph.rdf.formats.GRAPHS_PROFILE`), for a client that reads JSON-LD into a
+    graph sees only the default graph of a dataset; never in the formats without graphs."""
+    if fmt.name != "jsonld":
+        return fmt.keeps_graphs
+    if "graphs" in request.args:
+        return True
+    return profile("graph", request.headers.get("Accept"), html=True) == GRAPHS_PROFILE
 
 
 def script_json(quads: list[ox.Quad]) -> str:
-    """JSON-LD safe to embed in a ``<script>`` element (no ``<``, ``>``, ``&``)."""
-    text = serialize(quads, by_extension(".jsonld")).decode()
+    """JSON-LD safe to embed in a ``<script>`` element (no ``<``, ``>``, ``&``): the
+    resource's description as one graph, as its ``.jsonld``."""
+    text = serialize(quads, by_extension(".jsonld"), union=True).decode()
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def link_header(path: str, iri: str) -> str:
-    """``Link`` header value: every representation of ``/id/{path}`` and the canonical IRI."""
-    return ", ".join([f'<{iri}>; rel="canonical"', alternate_links("/id/" + path)])
+    """``Link`` header value: every representation of ``/id/{path}`` (the JSON-LD with one
+    graph per source too) and the canonical IRI."""
+    base = link(current_app.extensions["scidip"]["settings"], "/id/" + path)
+    graphs = (
+        f'<{base}.jsonld?graphs>; rel="alternate"; type="{media_type("jsonld")}"; '
+        f'profile="{GRAPHS_PROFILE}"'
+    )
+    return ", ".join([f'<{iri}>; rel="canonical"', alternate_links("/id/" + path), graphs])
 
 
 def alternate_links(path: str) -> str:
@@ -125,6 +157,7 @@ def resource(path: str) -> Any:
             titles=SECTION_TITLES,
             jsonld=script_json(description.quads),
             path=path,
+            last_change=last_change(store, description.iri),
             categories=(
                 categories(store, description.iri) if SCHEME_TYPE in description.type_iris else []
             ),
@@ -138,7 +171,15 @@ def resource(path: str) -> Any:
                 hint="search by name at /search?q=...",
                 detail={"iri": f"{ID}{path}"},
             )
-        response = Response(serialize(quads, fmt), content_type=fmt.content_type)
+        keep = per_source(fmt)
+        response = Response(
+            serialize(quads, fmt, union=not keep),
+            content_type=(
+                f'{fmt.content_type}; profile="{GRAPHS_PROFILE}"'
+                if keep and fmt.name == "jsonld"
+                else fmt.content_type
+            ),
+        )
     response.headers["Link"] = link_header(path, iri or "")
     response.headers["Vary"] = "Accept"
     return response
@@ -146,14 +187,15 @@ def resource(path: str) -> Any:
 
 def not_found_page(path: str) -> Response:
     """The 404 page for browsers: what was asked, and resources whose names come close."""
-    store = current_app.extensions["scidip"]["store"]
+    ext = current_app.extensions["scidip"]
+    index = ext.setdefault("names", NameIndexCache()).get(ext["store"])
     words = path.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
-    hits = search(store, words)
+    hits = index.search(words)
     if not hits:
         seen: dict[str, Any] = {}
         for word in sorted(words.split(), key=len, reverse=True)[:3]:
             if len(word) >= 3:
-                for hit in search(store, word, limit=10):
+                for hit in index.search(word, limit=10):
                     seen.setdefault(hit.iri, hit)
         hits = list(seen.values())[:20]
     html = render_template("not_found.html", path=path, hits=hits, words=words)

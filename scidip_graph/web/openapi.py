@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from scidip_graph.curation.sheet import CSV, XLSX
 from scidip_graph.namespaces import ID
 from scidip_graph.rdf.formats import FORMATS, RDF_KINDS, formats_for, get_format
 from scidip_graph.settings import Settings
@@ -35,6 +36,7 @@ _REASONS = {
     501: "Not implemented: the store cannot be written (an update on a server without a "
     "data folder).",
     502: "A LOAD source failed; nothing written.",
+    507: "The server keeps no more query links (SCIDIP_PERMALINK_BYTES); existing ones work.",
     503: "Time limit reached, too many heavy queries (then with Retry-After), or writes "
     "closed while the server cannot read its tokens file.",
 }
@@ -248,20 +250,34 @@ def _linked_data_paths() -> dict[str, Any]:
         ),
         "/search": _page(
             "Search names, acronyms and labels in any language: exact and prefix matches "
-            "first, each hit with its kind (example, treaty, organisation, person...)",
-            params=[{"name": "q", "in": "query", "schema": {"type": "string"}}],
+            "first, each hit with its kind (example, treaty, organisation, person...); the "
+            "kinds among the hits with their counts, each a filter; JSON by Accept or format=json",
+            params=[
+                {"name": "q", "in": "query", "schema": {"type": "string"}},
+                {
+                    "name": "kind",
+                    "in": "query",
+                    "description": "only hits of this kind (repeat for several)",
+                    "schema": {"type": "array", "items": {"type": "string"}},
+                    "style": "form",
+                    "explode": True,
+                },
+            ],
         ),
         "/browse": _page("Classes with their instance counts (JSON by Accept)"),
         "/browse/{name}": _page(
             "Instances of one class (CURIE, e.g. sd:Example); the examples and the treaties with "
             "facets that combine (sd:Example?theme=health&region=middle-east&decade=1960: theme, "
-            "primary, category, host, participant, region, decade; sd:Treaty: decade, party, "
+            "primary, category, host, participant, institution, region, decade; sd:Treaty: "
+            "decade, party, "
             "region, theme), a count per value; JSON by Accept or format=json",
             params=[_path_param("name", "the class as a CURIE")],
             errors=(404,),
         ),
         "/id/{path}": _page(
-            f"A resource of {ID}: HTML, or RDF by Accept or suffix ({_SUFFIXES}), with its sources",
+            f"A resource of {ID}: HTML, or RDF by Accept or suffix ({_SUFFIXES}), with its "
+            "sources; JSON-LD is one graph, the union, unless asked with ?graphs or the profile "
+            "https://w3id.org/scidip/profile/named-graphs (one named graph per source, as TriG)",
             rdf=True,
             params=[_path_param("path", "the part after /id/")],
             errors=(404, 406),
@@ -311,6 +327,255 @@ def _linked_data_paths() -> dict[str, Any]:
     }
 
 
+def _json_get(summary: str, params: list[dict[str, Any]], *codes: int) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": params,
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {}}},
+                **_errors(*codes),
+            },
+        }
+    }
+
+
+def _query_param(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "schema": {"type": "string"}, "description": description}
+
+
+_PREFIX = _query_param("prefix", "what the curator has typed so far")
+_LIMIT = _query_param("limit", "how many at most")
+_CALLBACK = _query_param("callback", "JSONP: the answer wrapped in a call of this function")
+
+
+def _reconcile_paths() -> dict[str, Any]:
+    """The W3C Entity Reconciliation Service API (0.2), as OpenRefine speaks it."""
+    form = {
+        "type": "object",
+        "properties": {
+            "queries": {"type": "string", "description": "a JSON batch of queries"},
+            "extend": {"type": "string", "description": "a JSON data extension request"},
+        },
+    }
+    service = {
+        "summary": "Reconciliation service: the manifest; with queries, a batch of queries "
+        "(candidates with id, name, type, score, match); with extend, data extension",
+        "parameters": [
+            _query_param("queries", '{"q0": {"query", "type", "limit", "properties"}}'),
+            _query_param("extend", '{"ids": [...], "properties": [{"id"}]}'),
+            _CALLBACK,
+        ],
+        "responses": {
+            "200": {"description": "OK", "content": {"application/json": {}}},
+            **_errors(400, 413),
+        },
+    }
+    post = {
+        **service,
+        "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": form}}},
+    }
+    return {
+        "/reconcile": {"get": service, "post": post},
+        **{
+            f"/reconcile/suggest/{kind}": _json_get(
+                f"Reconciliation: {kind} suggest (prefix search)",
+                [
+                    _PREFIX,
+                    _LIMIT,
+                    _CALLBACK,
+                    *([_query_param("type", "class id")] if kind == "entity" else []),
+                ],
+                400,
+            )
+            for kind in ("entity", "type", "property")
+        },
+        "/reconcile/preview": {
+            "get": {
+                "summary": "Reconciliation: a resource's preview card (HTML)",
+                "parameters": [_query_param("id", "the resource's IRI")],
+                "responses": {
+                    "200": {"description": "OK", "content": {"text/html": {}}},
+                    **_errors(404),
+                },
+            }
+        },
+        "/reconcile/properties": _json_get(
+            "Reconciliation: the properties to propose for a class, for data extension",
+            [_query_param("type", "class id"), _LIMIT, _CALLBACK],
+            400,
+        ),
+    }
+
+
+def _workbench_paths() -> dict[str, Any]:
+    """The query editor's examples and permalinks (the editor itself is ``/sparql``'s HTML)."""
+    query_text: dict[str, Any] = {
+        "application/sparql-query": {},
+        "application/json": {},
+        "text/html": {},
+    }
+    return {
+        "/queries": _page(
+            "The research questions of queries/ as examples: JSON (format=json), SHACL "
+            "sh:SPARQLExecutable RDF by Accept, the editor with its examples panel for browsers",
+            rdf=True,
+            errors=(406,),
+        ),
+        "/queries/{name}": {
+            "get": {
+                "summary": "One example's text (application/sparql-query; NAME.rq too), or the "
+                "editor running it for a browser",
+                "parameters": [_path_param("name", "the file name, without or with .rq")],
+                "responses": {
+                    "200": {"description": "OK", "content": query_text},
+                    **_errors(404),
+                },
+            }
+        },
+        "/q": {
+            "post": {
+                "summary": "Make a short link to a query: its text and the data version, under "
+                "an id hashed from both (the same query on the same data: the same link)",
+                "requestBody": {
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"query": {"type": "string"}},
+                            }
+                        },
+                        "application/sparql-query": {},
+                    }
+                },
+                "responses": {
+                    "201": {"description": "A new link, at Location"},
+                    "200": {"description": "The link exists, at Location"},
+                    **_errors(400, 413, 415, 507),
+                },
+            }
+        },
+        "/q/{link_id}": {
+            "get": {
+                "summary": "A short link: the query's text (application/sparql-query, text/plain "
+                "or */*), what it records and whether the data changed since (JSON), or the "
+                "editor holding it (browsers)",
+                "parameters": [_path_param("link_id", "the link's id")],
+                "responses": {
+                    "200": {"description": "OK", "content": query_text},
+                    **_errors(404),
+                },
+            }
+        },
+    }
+
+
+def _curate_paths() -> dict[str, Any]:
+    """The curators' writes: a spreadsheet import (bearer token) and the /curate form."""
+    conflict = {
+        "409": {
+            "description": "The data changed since the preview, or the preview "
+            "was not clean: nothing written.",
+            "content": {"application/json": {"schema": _ERROR}},
+        }
+    }
+    form: dict[str, Any] = {"application/x-www-form-urlencoded": {}}
+    html = {"200": {"description": "The page", "content": {"text/html": {}}}}
+    return {
+        "/import": {
+            "post": {
+                "summary": "Preview a spreadsheet of examples (CSV or XLSX, docs/import.md): "
+                "every row reconciled, its problems, the SHACL report, a confirmation id; "
+                "with confirm=ID, write that preview",
+                "parameters": [
+                    _query_param("confirm", "the confirmation id of a clean preview"),
+                    _query_param("name", "the sheet's file name, for a raw body"),
+                ],
+                "requestBody": {
+                    "content": {
+                        "multipart/form-data": {},
+                        **{media_type: {} for media_type in (CSV, XLSX)},
+                    }
+                },
+                "responses": {
+                    "200": {"description": "The preview", "content": {"application/json": {}}},
+                    "201": {"description": "Written", "content": {"application/json": {}}},
+                    **_errors(400, 401, 403, 404, 413, 415, 422),
+                    **conflict,
+                },
+            }
+        },
+        "/curate": {
+            "get": {
+                "summary": "Sign-in, and the form to add or edit an example",
+                "responses": html,
+            },
+            "post": {
+                "summary": "Check the form (the SHACL report) or save the example, with the "
+                "session's CSRF token",
+                "requestBody": {"content": form},
+                "responses": {**html, **_errors(401, 403, 422), **conflict},
+            },
+        },
+        "/curate/sign-in": {
+            "post": {
+                "summary": "Sign in with a write token (a session cookie)",
+                "requestBody": {"content": form},
+                "responses": {"303": {"description": "To /curate"}, **_errors(401, 403)},
+            }
+        },
+        "/curate/sign-out": {
+            "post": {
+                "summary": "Sign out",
+                "requestBody": {"content": form},
+                "responses": {"303": {"description": "To /curate"}, **_errors(403)},
+            }
+        },
+    }
+
+
+def _history_paths() -> dict[str, Any]:
+    """The change log: every write, one change's diff."""
+    listing = [
+        _query_param("before", "the change number a page starts below (older changes)"),
+        _LIMIT,
+        _query_param("about", "only the changes that touched this resource (its IRI)"),
+        _query_param("format", "html, json or atom (else Accept)"),
+    ]
+    feeds: dict[str, Any] = {"text/html": {}, "application/json": {}, "application/atom+xml": {}}
+    one = [{**_path_param("change_id", "the change's number"), "schema": {"type": "integer"}}]
+    suffix = [_path_param("suffix", "html, json (and atom for the listing)")]
+    diff: dict[str, Any] = {"text/html": {}, "application/json": {}}
+
+    def get(summary: str, params: list[dict[str, Any]], content: dict[str, Any]) -> Any:
+        return {
+            "get": {
+                "summary": summary,
+                "parameters": params,
+                "responses": {
+                    "200": {"description": "OK", "content": content},
+                    **_errors(400, 404),
+                },
+            }
+        }
+
+    return {
+        "/changes": get(
+            "Every write, newest first: who, when, which graphs, triples added and removed "
+            "(HTML, JSON or an Atom feed by Accept)",
+            listing,
+            feeds,
+        ),
+        "/changes.{suffix}": get(
+            "The changes as a file (.html, .json, .atom)", listing + suffix, feeds
+        ),
+        "/changes/{change_id}": get(
+            "One change: its triples added and removed, by graph", one, diff
+        ),
+        "/changes/{change_id}.{suffix}": get("One change as .html or .json", one + suffix, diff),
+    }
+
+
 def openapi(settings: Settings, *, server: str) -> dict[str, Any]:
     """The OpenAPI document."""
     return {
@@ -345,6 +610,10 @@ def openapi(settings: Settings, *, server: str) -> dict[str, Any]:
                 }
             },
             **_linked_data_paths(),
+            **_reconcile_paths(),
+            **_history_paths(),
+            **_curate_paths(),
+            **_workbench_paths(),
             "/openapi.json": {
                 "get": {
                     "summary": "This description",

@@ -11,7 +11,13 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from scidip_graph.sparql import egress
 from scidip_graph.version import __version__
-from scidip_graph.web.http import READ_METHODS, WRITE_ROUTES, cors_headers, record
+from scidip_graph.web.http import (
+    POST_READ_ROUTES,
+    READ_METHODS,
+    WRITE_ROUTES,
+    cors_headers,
+    record,
+)
 from scidip_graph.web.links import link, public_url
 from scidip_graph.web.openapi import openapi
 
@@ -36,7 +42,7 @@ def after_request(response: Response) -> Response:
             status=response.status_code, headers={"Location": link(ext["settings"], target)}
         )
     route = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
-    if request.method in READ_METHODS or route in WRITE_ROUTES:
+    if request.method in READ_METHODS or route in WRITE_ROUTES or route in POST_READ_ROUTES:
         for name, value in cors_headers(ext["settings"].cors_origin):
             response.headers.setdefault(name, value)
     if (
@@ -76,10 +82,12 @@ def health() -> Any:
             "version": __version__,
             "store": {
                 "backend": store.name,
+                **store.describe(),
                 "quads": quads,
                 "named_graphs": len(store.graph_names()),
                 "data_version": store.version,
                 "supports": {"write": store.writable, "dataset": store.supports_dataset},
+                "limitations": store.limitations(),
                 "seconds": round(time.perf_counter() - started, 6),
             },
             "worker": os.getpid(),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -24,11 +25,11 @@ from scidip_graph.pages.catalogue import (
     class_iri,
     group_counts,
     instances,
-    search,
 )
 from scidip_graph.pages.facets import BROWSABLE, FacetCache, FacetData, browse_view
 from scidip_graph.pages.ontology_docs import ONTOLOGY_FILE, live_examples, ontology_doc
 from scidip_graph.pages.presentation import local_path, term_label
+from scidip_graph.pages.search import NameIndex, NameIndexCache, kind_filters
 from scidip_graph.pages.void import citation as void_citation
 from scidip_graph.rdf.formats import Format
 from scidip_graph.rdf.negotiation import negotiate
@@ -69,6 +70,13 @@ def _store() -> Any:
     return current_app.extensions["scidip"]["store"]
 
 
+def name_index() -> NameIndex:
+    """The names search reads, read once per data version (per app)."""
+    ext = current_app.extensions["scidip"]
+    cache = ext.setdefault("names", NameIndexCache())
+    return cache.get(ext["store"])  # type: ignore[no-any-return]
+
+
 def _facet_data(class_iri: str) -> FacetData | None:
     """The faceted data of a class, read once per data version (per app)."""
     ext = current_app.extensions["scidip"]
@@ -105,13 +113,29 @@ def home() -> Response:
 @bp.get("/search")
 def search_page() -> Response:
     """Resources whose names (in any language) contain the words of ``q``: the first
-    :data:`SEARCH_SHOWN`, best first, each with its kind, and how many there are."""
+    :data:`SEARCH_SHOWN`, best first, each with its kind, and how many there are; the kinds
+    among them, each a filter (``kind=organisation``, repeated for several)."""
     q = request.args.get("q", "")
-    hits = search(_store(), q, limit=None)
+    chosen = list(dict.fromkeys(k for k in request.args.getlist("kind") if k))
+    hits = name_index().search(q, limit=None)
+    kinds = kind_filters(hits, q, chosen)
+    if chosen:
+        hits = [h for h in hits if h.kind in chosen]
     shown = hits[:SEARCH_SHOWN]
     if wants_json():
-        return json_response({"q": q, "total": len(hits), "results": [asdict(h) for h in shown]})
-    html = render_template("search.html", q=q, hits=shown, total=len(hits))
+        return json_response(
+            {
+                "q": q,
+                "kind": chosen,
+                "total": len(hits),
+                "kinds": [asdict(k) for k in kinds],
+                "results": [asdict(h) for h in shown],
+            }
+        )
+    twin = "/search?" + urlencode([("q", q), *(("kind", k) for k in chosen), ("format", "json")])
+    html = render_template(
+        "search.html", q=q, hits=shown, total=len(hits), kinds=kinds, json_href=twin
+    )
     return Response(html, content_type="text/html; charset=utf-8")
 
 
