@@ -238,4 +238,6 @@ def serve(settings: Settings) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    ScidipServer(settings).run()
+    server = ScidipServer(settings)
+    with server.handoff:  # closed here too when the app cannot start (SystemExit)
+        server.run()
