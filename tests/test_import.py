@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -310,3 +311,19 @@ def test_post_import_needs_a_token_and_refuses_a_50_mb_file(client: FlaskClient)
         headers={"Authorization": f"Bearer {ADMIN}"},
     )
     assert wrong.status_code == 415
+
+
+def test_an_xlsx_that_unpacks_to_more_than_the_limit_is_refused_unread() -> None:
+    """A zip bomb in .xlsx clothing: a few hundred kilobytes that would unpack to 256 MiB."""
+    bomb = io.BytesIO()
+    with (
+        zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z,
+        z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member,
+    ):
+        for _ in range(256):
+            member.write(b"\0" * 2**20)
+    data = bomb.getvalue()
+    assert len(data) < 2**20
+    with pytest.raises(LimitError) as raised:
+        read_sheet(data, name="bomb.xlsx")
+    assert raised.value.detail["expanded_bytes"] == 256 * 2**20

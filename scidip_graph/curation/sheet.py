@@ -51,6 +51,8 @@ REQUIRED = ("name", "description", "category", "source url")
 """Columns a sheet must have (a row may still leave the others empty)."""
 MAX_ROWS = 10_000
 """Rows one sheet may hold."""
+MAX_XLSX_EXPANDED = 200 * 2**20
+"""Bytes an .xlsx may unpack to (it is a zip): past it, a compression bomb, refused unread."""
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = get_format("csv").media_type
 _ZIP = b"PK\x03\x04"
@@ -260,6 +262,19 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[list[Any], Rows]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    try:
+        # zipfile never reads past a member's declared size, so the declared sizes bound it.
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        expanded = 0  # openpyxl says what is wrong with it below
+    if expanded > MAX_XLSX_EXPANDED:
+        raise LimitError(
+            f"{name} unpacks to {expanded:,} bytes, more than {MAX_XLSX_EXPANDED:,}: "
+            "not a sheet of examples",
+            hint="import it in parts, or as CSV UTF-8",
+            detail={"expanded_bytes": expanded, "max": MAX_XLSX_EXPANDED},
+        )
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
