@@ -22,7 +22,7 @@ from scidip_graph.errors import LimitError
 from scidip_graph.resources import DATA_DIR
 from scidip_graph.settings import Settings
 from scidip_graph.sparql.tokens import Curator
-from scidip_graph.sparql.tokens_file import EVERY_GRAPH
+from scidip_graph.sparql.tokens_file import EVERY_GRAPH, graph_iri
 from scidip_graph.store.durable import DurableStore
 from scidip_graph.store.startup import prepare_store
 from scidip_graph.web import create_app
@@ -135,6 +135,21 @@ def test_a_clean_import_is_written_with_its_provenance_and_categories(
         f'?file schema:sha256 "{preview.source["sha256"]}" }}',
     )
     assert store.changeset(result.changeset).author == "ada"  # type: ignore[union-attr]
+
+
+def test_a_curator_with_a_grant_of_the_import_graphs_imports_without_every_graph(
+    store: DurableStore,
+) -> None:
+    """``graph:import-*`` (with the default graph and the editorial one) is enough: the new
+    import graph is covered by its prefix, and nothing outside the grant is written."""
+    grants = ["graph:import-*", "default", "graph:editorial"]
+    carol = Curator("carol", frozenset(graph_iri(g) for g in grants))
+    preview = plan(store, sheet(ROW), curator=carol)
+    assert preview.clean, preview.text()
+    result = commit_plan(store, preview, curator=carol, message="import x.csv")
+    assert set(result.graphs) == {"", EDITORIAL, preview.graph}
+    narrow = Curator("dan", frozenset(graph_iri(g) for g in ["graph:imports-*", "default"]))
+    assert not narrow.may_write(preview.graph)  # a prefix is a prefix, not a pattern
 
 
 def test_a_token_that_may_not_write_the_editorial_graph_is_told_why(

@@ -165,7 +165,8 @@ def add_commands(command: Declare) -> None:
         required=True,
         metavar="IRI",
         help="graphs the token may write: IRIs, graph:NAME, default (the default graph), "
-        "* (every graph)",
+        "* (every graph); an IRI or graph:NAME ending in * covers every graph it starts "
+        "(graph:import-* for a curator's imports)",
     )
     listing = actions.add_parser("list", help="curators and their graphs, never a token")
     remove = actions.add_parser("remove", help="delete a curator's token")

@@ -80,8 +80,20 @@ class Curator:
     graphs: frozenset[str]
 
     def may_write(self, graph: str) -> bool:
-        """Whether the curator may write ``graph`` (an IRI, ``""`` for the default graph)."""
-        return EVERY_GRAPH in self.graphs or graph in self.graphs
+        """Whether the curator may write ``graph`` (an IRI, ``""`` for the default graph);
+        a grant ending in ``*`` covers every graph whose IRI starts with the rest.
+
+        >>> import_only = Curator("ada", frozenset({"https://w3id.org/scidip/graph/import-*"}))
+        >>> import_only.may_write("https://w3id.org/scidip/graph/import-20261201-ab12cd34")
+        True
+        >>> import_only.may_write("https://w3id.org/scidip/graph/editorial")
+        False
+        """
+        if EVERY_GRAPH in self.graphs or graph in self.graphs:
+            return True
+        return bool(graph) and any(
+            g.endswith("*") and graph.startswith(g[:-1]) for g in self.graphs
+        )
 
     def authorize(self, graphs: Iterable[str]) -> None:
         """Refuse a write that touches a graph outside the curator's.

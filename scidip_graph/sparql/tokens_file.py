@@ -134,11 +134,17 @@ def graph_label(graph: str) -> str:
 def graph_iri(value: object) -> str:
     """A graph as the tokens file or the command line writes it, as the store names it.
 
+    A value ending in ``*`` (``graph:import-*``) names every graph whose IRI starts with what
+    comes before it: what a curator's imports need, each into a graph of its own.
+
     Raises:
-        ValueError: not a graph IRI, ``graph:NAME``, ``default`` or ``*``.
+        ValueError: not a graph IRI, ``graph:NAME``, either followed by ``*``, ``default`` or
+            ``*``.
 
     >>> graph_iri("graph:editorial"), graph_iri("default"), graph_iri("*")
     ('https://w3id.org/scidip/graph/editorial', '', '*')
+    >>> graph_iri("graph:import-*")
+    'https://w3id.org/scidip/graph/import-*'
     >>> graph_iri("grpah:editorial")
     Traceback (most recent call last):
     ...
@@ -146,6 +152,8 @@ def graph_iri(value: object) -> str:
     """
     if value in ("default", EVERY_GRAPH):
         return DEFAULT_GRAPH if value == "default" else EVERY_GRAPH
+    if isinstance(value, str) and value.endswith("*"):
+        return graph_iri(value[:-1]) + "*"
     iri = expand(value) if isinstance(value, str) else ""
     try:
         if not iri.startswith(_SCHEMES):
