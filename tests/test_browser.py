@@ -269,6 +269,20 @@ def test_the_editor_runs_examples_in_every_view(workbench: Any, live: LiveServer
     assert errors == [], errors
 
 
+def test_a_resource_page_opens_its_neighbourhood_graph(workbench: Any, live: LiveServer) -> None:
+    page = _page(workbench, live)
+    page.goto(live.url + "/id/organization/sesame")
+    page.get_by_role("link", name="neighbourhood graph").click()
+    page.wait_for_function(
+        "window.workbench && workbench.yasgui.getTab().getName() === 'id:organization/sesame'"
+    )
+    assert _drawn(page) == "graph"
+    graph = _view(page, "graph", "neighbourhood")
+    assert graph.locator("circle").count() >= 5
+    labels = graph.locator("text").evaluate_all("nodes => nodes.map((n) => n.textContent)")
+    assert "CERN" in labels and any("SESAME" in label for label in labels), sorted(set(labels))
+
+
 def test_a_permalink_opens_in_a_fresh_browser(workbench: Any, live: LiveServer) -> None:
     page = _page(workbench, live)
     page.goto(live.url + "/sparql")

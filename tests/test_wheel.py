@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -120,6 +121,9 @@ def test_the_wheel_carries_every_module_and_data_file(installed: Installed) -> N
         inside = {n[len(prefix) :] for n in names if n.startswith(prefix)}
         assert inside == files, folder
     assert "scidip_graph/py.typed" in names
+    static = source / "scidip_graph" / "web" / "static"
+    files = {p.relative_to(source).as_posix() for p in static.rglob("*") if p.is_file()}
+    assert files and files <= names  # the editor's own scripts and the vendored libraries
 
 
 def test_the_installed_package_reads_its_data_from_site_packages(installed: Installed) -> None:
@@ -175,6 +179,15 @@ def test_serve(installed: Installed, tmp_path: Path) -> None:
         query = urllib.parse.urlencode({"query": CERN_NAME})
         answer = _get(f"{live.url}/sparql?{query}", "application/sparql-results+json")
         assert answer["results"]["bindings"] == CERN_BINDINGS
+        # The query editor's page and every script it loads, from the installed package.
+        editor = urllib.request.Request(live.url + "/sparql", headers={"Accept": "text/html"})
+        with urllib.request.urlopen(editor, timeout=30) as page:
+            html = page.read().decode()
+        scripts = re.findall(r'<script src="([^"]+)"', html)
+        assert any("yasgui" in s for s in scripts) and any("workbench" in s for s in scripts)
+        for src in scripts:
+            with urllib.request.urlopen(urllib.parse.urljoin(live.url, src), timeout=30) as r:
+                assert r.status == 200 and len(r.read()) > 1000, src
     finally:
         live.stop()
     assert str(REPO_ROOT) not in live.log()

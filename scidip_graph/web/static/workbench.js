@@ -14,6 +14,9 @@
   "use strict";
   const config = JSON.parse(document.getElementById("workbench-config").textContent);
   const endpoint = new URL(config.endpoint, window.location.href).toString();
+  // A resource page's "neighbourhood graph" link, #neighbourhood=IRI, read before YASGUI,
+  // which takes the fragment for its own.
+  const around = new URLSearchParams(window.location.hash.slice(1)).get("neighbourhood");
   const Yasr = Yasgui.Yasr;
   const Yasqe = Yasgui.Yasqe;
   // Every namespace comes from the server's prefix table (scidip_graph/namespaces.py).
@@ -681,7 +684,8 @@
   // YASGUI itself opens (and runs) a query in the URL, ?query= or a share link's #query=.
   const inUrl = new URLSearchParams(window.location.search).has("query") ||
     new URLSearchParams(window.location.hash.slice(1)).has("query");
-  if (config.query !== null && !inUrl) runInNewTab(config.name, config.query, config.run);
+  if (around) runInNewTab(compact(around), neighbourhoodQuery(around));
+  else if (config.query !== null && !inUrl) runInNewTab(config.name, config.query, config.run);
 
   // -- the toolbar: permalink and downloads ----------------------------------------------------
 
