@@ -231,7 +231,7 @@ def test_links_use_the_public_url(public_client: FlaskClient) -> None:
         assert f["url"] == f"{PUBLIC}/download/{f['name']}"
     link = public_client.get("/id/organization/cern.ttl", headers={"Host": EVIL}).headers["Link"]
     alternates = re.findall(r"<([^>]+)>; rel=\"alternate\"", link)
-    assert len(alternates) == 7
+    assert len(alternates) == 8  # every representation, and the JSON-LD with its graphs
     assert all(a.startswith(f"{PUBLIC}/id/organization/cern.") for a in alternates)
     assert public_client.get("/openapi.json").json["servers"] == [{"url": PUBLIC}]
     r = public_client.get("/download", headers={"Host": EVIL})

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from scidip_graph.errors import UnknownNameError
+from scidip_graph.namespaces import SCIDIP
 
 RDF_KINDS = ("graph", "dataset")
 ANSWERS = ("results", "boolean", "graph", "dataset")
@@ -116,7 +117,7 @@ def content_type(media_type: str) -> str:
 
 JSONLD_COMPACTED = "http://www.w3.org/ns/json-ld#compacted"
 """JSON-LD 1.1's profile of compacted documents: what every JSON-LD answer here is."""
-GRAPHS_PROFILE = "https://w3id.org/scidip/profile/named-graphs"
+GRAPHS_PROFILE = f"{SCIDIP}profile/named-graphs"
 """The profile that asks a resource page for its JSON-LD as a dataset, one named graph per
 source (as TriG and N-Quads), instead of one graph, the union (as Turtle)."""
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from scidip_graph.curation.sheet import CSV, XLSX
 from scidip_graph.namespaces import ID
-from scidip_graph.rdf.formats import FORMATS, RDF_KINDS, formats_for, get_format
+from scidip_graph.rdf.formats import FORMATS, GRAPHS_PROFILE, RDF_KINDS, formats_for, get_format
 from scidip_graph.settings import Settings
 from scidip_graph.sparql.graph_store import UPLOAD_MEDIA_TYPES
 from scidip_graph.version import __version__
@@ -277,7 +277,7 @@ def _linked_data_paths() -> dict[str, Any]:
         "/id/{path}": _page(
             f"A resource of {ID}: HTML, or RDF by Accept or suffix ({_SUFFIXES}), with its "
             "sources; JSON-LD is one graph, the union, unless asked with ?graphs or the profile "
-            "https://w3id.org/scidip/profile/named-graphs (one named graph per source, as TriG)",
+            f"{GRAPHS_PROFILE} (one named graph per source, as TriG)",
             rdf=True,
             params=[_path_param("path", "the part after /id/")],
             errors=(404, 406),
