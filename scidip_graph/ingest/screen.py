@@ -40,7 +40,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
 from scidip_graph.ingest.loading import to_rdflib
-from scidip_graph.namespaces import RDF, SH, compact
+from scidip_graph.namespaces import RDF, SH, XSD, compact
 
 try:
     import shacl
@@ -76,7 +76,7 @@ _SUBJECT = re.compile(rb"^_:(\S+) ", re.MULTILINE)
 # are two tokens); a blank node written in a literal never matches.
 _OBJECT = re.compile(rb"^(\S+ <[^>]*> )_:([^\s\"]+)", re.MULTILINE)
 _TYPED = re.compile(rb'"((?:[^"\\\n]|\\.)*)"\^\^<([^>]*)>')
-_SKIPPED_TYPES = {b"http://www.w3.org/2001/XMLSchema#string", str(RDF.langString).encode()}
+_SKIPPED_TYPES = {str(XSD.string).encode(), str(RDF.langString).encode()}
 
 
 def version() -> str | None:
