@@ -13,10 +13,11 @@ import pytest
 
 from scidip_graph.cli import EXIT_USAGE, main
 from scidip_graph.errors import UnknownNameError, UsageError
-from scidip_graph.ingest.loading import load_sources
+from scidip_graph.ingest.loading import bundled_files, load_sources
 from scidip_graph.settings import Settings
 from scidip_graph.store import BACKENDS, Store, open_store, serve_store
 from scidip_graph.store.base import QueryResult
+from scidip_graph.store.oxigraph import OxigraphStore
 from scidip_graph.store.remote import RemoteStore
 from scidip_graph.store.startup import prepare_store
 from scidip_graph.web import create_app
@@ -210,3 +211,25 @@ def test_serve_with_an_unknown_store_exits_2_before_starting(
     err = capsys.readouterr().err
     assert "unknown store backend 'nope'; valid names: embedded, sparql" in err
     assert "hint: SCIDIP_STORE" in err
+
+
+def test_a_snapshot_loads_into_the_same_store_as_quads_added_one_by_one(tmp_path: Path) -> None:
+    """``load_nquads`` (how a data folder opens) gives the store ``add`` gives: the same
+    quads, blank nodes under the same labels (the change log names them), the same unions."""
+    files = bundled_files()
+    source = OxigraphStore()
+    source.add(load_sources(files).quads)
+    snapshot = tmp_path / "snapshot.nq"
+    with snapshot.open("wb") as handle:
+        ox.serialize(source.quads(), handle, format=ox.RdfFormat.N_QUADS)
+    loaded = OxigraphStore()
+    loaded.load_nquads(str(snapshot))
+    assert sorted(map(str, loaded.quads())) == sorted(map(str, source.quads()))
+    assert any(isinstance(q.subject, ox.BlankNode) for q in loaded.quads())
+    assert len(loaded) == len(source) and loaded.graph_names() == source.graph_names()
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    graphs = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    for query in (count, graphs):
+        assert [r["n"] for r in loaded.query(query)] == [r["n"] for r in source.query(query)]
+    with pytest.raises(ValueError):
+        loaded.load_nquads(str(snapshot))

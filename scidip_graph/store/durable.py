@@ -354,8 +354,7 @@ class DurableStore(OxigraphStore):
             if name is None:
                 return
             try:
-                quads = ox.parse(path=str(self.data_dir / name), format=ox.RdfFormat.N_QUADS)
-                self.add(quads)
+                self.load_nquads(str(self.data_dir / name))
                 break
             except FileNotFoundError:
                 self.clear()

@@ -140,6 +140,27 @@ class OxigraphStore(Store):
             self._recount()
         self._changed(str(len(physical)).encode())
 
+    def load_nquads(self, path: str) -> None:
+        """Fill an empty store from an N-Quads file of the dataset (a snapshot), mostly in the
+        engine: the quads parsed into the store as they come, the dataset's own default graph
+        moved aside, the union made by the engine and copied to the union store, where ``add``
+        would build three Python lists of every quad. Blank nodes keep their labels (the change
+        log names them): ``bulk_load`` would rename them, so the quads go through ``parse``,
+        which does not.
+        """
+        if len(self._store):
+            raise ValueError("load_nquads fills an empty store")
+        store = self._store
+        store.extend(ox.parse(path=path, format=ox.RdfFormat.N_QUADS))
+        own = list(store.quads_for_pattern(None, None, None, UNION))  # the sources' descriptions
+        store.clear_graph(UNION)
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, OWN_DEFAULT) for q in own)
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        union = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=UNION)
+        self._union.extend(ox.parse(union, format=ox.RdfFormat.N_TRIPLES))
+        self._recount()
+        self._changed(b"load " + str(len(store)).encode())
+
     def remove(self, quads: Iterable[ox.Quad]) -> None:
         """Remove quads; a triple leaves the union once no graph states it any more."""
         quads = list(quads)
@@ -168,8 +189,7 @@ class OxigraphStore(Store):
 
     def _recount(self) -> None:
         # Adding a quad that is already there is a no-op, so count rather than add up.
-        union = sum(1 for _ in self._store.quads_for_pattern(None, None, None, UNION))
-        self._logical = len(self._store) - union
+        self._logical = len(self._store) - len(self._union)  # the union store holds it alone
 
     def _changed(self, what: bytes) -> None:
         self._changes += 1
