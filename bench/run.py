@@ -50,6 +50,7 @@ SEARCH_SECTION = BENCH / "search.md"  # written by bench_search.py
 RECONCILE_SECTION = BENCH / "reconcile.md"  # written by bench_reconcile.py
 MEMORY_SECTION = BENCH / "memory.md"  # written by bench_memory.py
 KEEPALIVE_SECTION = BENCH / "keepalive.md"  # written by bench_keepalive.py
+REMOTE_SECTION = BENCH / "remote.md"  # written by bench_remote.py
 HOST = "127.0.0.1"
 REF_PACKAGES = ("oxigraph", "rdflib-endpoint[cli]")
 OURS_COMMAND = (
@@ -171,6 +172,10 @@ def http_parts(case: Case, text: str, path: str) -> tuple[str, dict[str, str], b
     headers = {"Accept": case.accept}
     if case.method == "GET":
         return f"{path}?query={quote(text)}", headers, None
+    target, _, params = path.partition("?")
+    if params:  # protocol parameters with the query: one form, which every store takes
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return target, headers, f"{params}&query={quote(text, safe='')}".encode()
     headers["Content-Type"] = "application/sparql-query"
     return path, headers, text.encode()
 
@@ -867,6 +872,7 @@ def write_report(runs: list[dict[str, Any]]) -> None:
         SEARCH_SECTION,
         RECONCILE_SECTION,
         MEMORY_SECTION,
+        REMOTE_SECTION,
     ):
         if extra.exists():
             lines += ["", extra.read_text(encoding="utf-8").rstrip()]

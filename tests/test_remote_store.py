@@ -343,3 +343,26 @@ def test_two_app_instances_on_one_store_see_each_others_writes_at_once(
     finally:
         first.stop()
     oxigraph_server.wipe()
+
+
+def test_a_large_graph_reaches_the_store_in_updates_it_can_compile(
+    server: StoreServer, tmp_path: Path
+) -> None:
+    """Virtuoso's SPARQL compiler runs out of parser stack past a few thousand triples in one
+    GRAPH block: an update splits a graph's triples into several blocks."""
+    store = serve_store(remote_settings(server, tmp_path))
+    many = [
+        ox.Quad(
+            ox.NamedNode(f"{ADA}-{i}"),
+            ox.NamedNode("http://schema.org/name"),
+            ox.Literal(f"n{i}"),
+            ox.NamedNode(G1),
+        )
+        for i in range(6000)
+    ]
+    store.add(many)
+    count = (
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} "
+        f'FILTER(STRSTARTS(STR(?s), "{ADA}-")) }}'
+    )
+    assert int(next(iter(store.select(count)))["n"].value) == 6000

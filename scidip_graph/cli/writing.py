@@ -56,6 +56,8 @@ def cmd_load(args: argparse.Namespace, out: TextIO) -> int:
     from scidip_graph.sparql.tokens import Curator
     from scidip_graph.sparql.tokens_file import EVERY_GRAPH, graph_label
 
+    if args.batch is not None:
+        return load_in_batches(args, out)
     graph = None if args.graph is None else one_graph(args.graph)
     store = open_data_folder(args.data_dir, args.source_dir)
     try:
@@ -80,10 +82,7 @@ def cmd_load(args: argparse.Namespace, out: TextIO) -> int:
         )
     except NotConformingError as err:
         bar.close()
-        print(f"error: {err.message}", file=sys.stderr)
-        if err.report is not None:
-            print(err.report.text(), file=sys.stderr)
-        return EXIT_NOT_CONFORMING
+        return refused(err)
     finally:
         bar.close()
     result = loaded.result
@@ -96,6 +95,62 @@ def cmd_load(args: argparse.Namespace, out: TextIO) -> int:
         + (f"; {len(result.warnings)} warnings" if result.warnings else "")
         + "\n"
     )
+    return EXIT_OK
+
+
+def refused(err: NotConformingError) -> int:
+    """Say why the gate refused a load (the report, on standard error); the exit code."""
+    print(f"error: {err.message}", file=sys.stderr)
+    if err.report is not None:
+        print(err.report.text(), file=sys.stderr)
+    return EXIT_NOT_CONFORMING
+
+
+def load_in_batches(args: argparse.Namespace, out: TextIO) -> int:
+    """``load --batch N``: each file streamed in batches into the served store (the data
+    folder's, or the remote store ``SCIDIP_STORE=sparql`` names), resuming a file's earlier run."""
+    from scidip_graph.cli.common import curator_name
+    from scidip_graph.console import ProgressBar
+    from scidip_graph.settings import Settings
+    from scidip_graph.sparql.bulk_load import Step
+    from scidip_graph.sparql.stream_load import stream_load, streamed_format
+    from scidip_graph.sparql.tokens import Curator
+    from scidip_graph.sparql.tokens_file import EVERY_GRAPH
+    from scidip_graph.store import serve_store
+
+    if args.graph is not None or args.replace:
+        raise UsageError("--batch loads each file into its own graphs: no --graph, no --replace")
+    paths = [Path(p) for p in args.files]
+    for path in paths:
+        streamed_format(path)  # every file's format checked before anything is written
+    settings = Settings.from_env()
+    if settings.store == "embedded":
+        store = open_data_folder(args.data_dir, args.source_dir)
+    else:
+        store = serve_store(settings)
+    curator = Curator(curator_name(args.curator), frozenset({EVERY_GRAPH}))
+    try:
+        for path in paths:
+            bar = ProgressBar(sys.stderr, prefix=f"load {path.name} ")
+
+            def show(step: Step, bar: ProgressBar = bar) -> None:
+                bar.update(step.stage, step.done, step.total, unit=step.unit, note=step.note)
+
+            try:
+                done = stream_load(store, path, curator=curator, batch=args.batch, progress=show)
+            except NotConformingError as err:
+                bar.close()
+                return refused(err)
+            finally:
+                bar.close()
+            resumed = f", {done.resumed} committed by an earlier run" if done.resumed else ""
+            out.write(
+                f"loaded {path.name} ({done.quads:,} quads in {done.batches} batches{resumed}): "
+                f"{done.added:,} quads added in {len(done.changesets)} changesets by "
+                f"{curator.name}" + (f"; {done.warnings} warnings" if done.warnings else "") + "\n"
+            )
+    finally:
+        store.close()
     return EXIT_OK
 
 
@@ -198,6 +253,14 @@ def add_commands(command: Declare) -> None:
         "--curator",
         metavar="NAME",
         help="who loads, as the change log records it (default: your login name)",
+    )
+    p.add_argument(
+        "--batch",
+        type=int,
+        metavar="N",
+        help="stream each file (N-Triples, N-Quads, Turtle, TriG, maybe .gz) in batches of N "
+        "quads, each checked and committed alone, into the served store (SCIDIP_STORE); a "
+        "rerun of the same file resumes after its last committed batch",
     )
     p.add_argument("--data-dir", type=Path, help=DATA_DIR_HELP)
     p.add_argument(

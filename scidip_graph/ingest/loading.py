@@ -165,7 +165,7 @@ def parse_bytes(
     except UnicodeDecodeError as err:
         raise DataSyntaxError(f"not UTF-8: {err.reason}", source=source) from None
     target = ox.NamedNode(graph_name) if graph_name and fmt.kind == "graph" else None
-    return list(_relabel(parsed, bnode_prefix, target))
+    return list(relabel(parsed, bnode_prefix, target))
 
 
 def quads_to_rdflib(quads: Iterable[ox.Quad]) -> Dataset:
@@ -193,7 +193,11 @@ def to_rdflib(term: Any) -> Node:
     raise TypeError(f"no rdflib term for {term!r}")
 
 
-def _relabel(quads: list[ox.Quad], prefix: str, target: ox.NamedNode | None) -> Iterator[ox.Quad]:
+def relabel(
+    quads: Iterable[ox.Quad], prefix: str, target: ox.NamedNode | None
+) -> Iterator[ox.Quad]:
+    """The quads with blank nodes named ``{prefix}-{n}`` in order of appearance (the same
+    names for the same document, however often it is read), in ``target`` if given."""
     labels: dict[str, ox.BlankNode] = {}
 
     def fix(term: Any) -> Any:

@@ -6,7 +6,8 @@ before answering it applies any changesets it has not seen. A query that overrun
 limit gets a 503 and its worker exits right after sending it; the master forks a fresh one,
 so the engine's work really stops while the other workers keep answering. A query that runs
 past ``heavy_after`` lowers its worker's CPU priority (and the worker is replaced afterwards),
-and only ``heavy_limit`` of those run at once. Either way the worker first gives its other
+and only ``heavy_limit`` of those run at once (on a store that evaluates in the worker: a remote
+store's queries run in the store, so none turns heavy). Either way the worker first gives its other
 kept-alive connections to the idle workers (:mod:`scidip_graph.server.handoff`).
 """
 
@@ -126,9 +127,12 @@ def build_app(settings: Settings) -> Any:
         len(store.graph_names()),
         store.version,
     )
+    # A store that evaluates elsewhere leaves the worker waiting on a socket, not burning CPU:
+    # nothing to lower the priority of, no worker to replace, no slot to hold for it.
+    here = store.evaluates_in_process
     runner = Runner(
-        heavy_after=settings.heavy_after,
-        heavy_slots=HeavySlots(settings.heavy_limit),
+        heavy_after=settings.heavy_after if here else None,
+        heavy_slots=HeavySlots(settings.heavy_limit) if here else None,
         memory_limit=query_memory_bytes(settings),
         on_heavy=_on_heavy,
     )

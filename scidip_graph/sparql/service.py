@@ -290,7 +290,9 @@ class SparqlService:
         timeout = min(op.timeout or self.settings.query_timeout, self.settings.query_timeout)
         started = time.perf_counter()
         try:
-            spool = self.runner.run(lambda: self._evaluate(op, info, fmt, outcome), timeout=timeout)
+            spool = self.runner.run(
+                lambda: self._evaluate(op, info, fmt, outcome, timeout), timeout=timeout
+            )
         except SparqlSyntaxError as err:  # the engine's parser: point it at the cause
             raise explain_syntax_error(err, op.text, base=self.base_iri) from None
         except Exception as err:
@@ -310,14 +312,16 @@ class SparqlService:
             self.cache.put(key, spool.getvalue(), meta)
         return self._ok(fmt, headers, spool, outcome, head), outcome
 
-    def _evaluate(self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome) -> Spool:
+    def _evaluate(
+        self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome, timeout: float
+    ) -> Spool:
         """The answer's body: evaluated here, or in a forked child when the engine sorts."""
-        if not (info.orders and hasattr(os, "fork")):
-            return self._evaluate_here(op, info, fmt, outcome)
+        if not (info.orders and self.store.evaluates_in_process and hasattr(os, "fork")):
+            return self._evaluate_here(op, info, fmt, outcome, timeout)
 
         def work(write: Callable[[bytes], None]) -> tuple[int, str | None]:
             mine = Outcome()
-            body = self._evaluate_here(op, info, fmt, mine)
+            body = self._evaluate_here(op, info, fmt, mine, timeout)
             for chunk in body.chunks():
                 write(chunk)
             return mine.rows, mine.capped_by
@@ -333,9 +337,12 @@ class SparqlService:
         return spool
 
     def _evaluate_here(
-        self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome
+        self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome, timeout: float
     ) -> Spool:
         default_graphs, named_graphs = dataset(op, info)
+        # A store that can stop a query itself is told the limit, so that a query the runner
+        # gives up on does not go on running there.
+        limit = timeout if self.store.supports_timeout else None
 
         def run() -> QueryResult:
             return self.store.query(
@@ -343,6 +350,7 @@ class SparqlService:
                 default_graph=default_graphs,
                 named_graphs=named_graphs,
                 base_iri=self.base_iri,
+                timeout=limit,
             )
 
         result: QueryResult | None = run()

@@ -42,12 +42,20 @@ class Store(ABC):
         supports_dataset: the ``default_graph``/``named_graphs``/``union_default`` arguments
             of :meth:`query` work, so requests may choose their dataset (``default-graph-uri``,
             ``named-graph-uri``, ``FROM``).
+        supports_timeout: :meth:`query` takes the query's time limit to the store (``timeout``),
+            which stops the query there too where it can; elsewhere the runner's limit alone
+            stops it (the embedded store: its worker is replaced).
+        evaluates_in_process: the query engine runs in this process (pyoxigraph), so a query
+            that sorts runs in a forked child (the engine's sort may abort the process); a
+            remote store sorts in its own process, and nothing is forked for it.
         data_dir: the folder where the store keeps its state, and where the server keeps what
             it derives from it (result cache, dumps); None for a store that has none.
     """
 
     name: ClassVar[str]
     supports_dataset: ClassVar[bool] = False
+    supports_timeout: ClassVar[bool] = False
+    evaluates_in_process: ClassVar[bool] = True
     writable: ClassVar[bool] = False
     data_dir: Path | None = None
 
@@ -60,6 +68,7 @@ class Store(ABC):
         named_graphs: Sequence[str] | None = None,
         union_default: bool = True,
         base_iri: str | None = None,
+        timeout: float | None = None,
     ) -> QueryResult:
         """Run a SPARQL query.
 
@@ -70,6 +79,8 @@ class Store(ABC):
         lets the query's own FROM / FROM NAMED clauses define its dataset. An IRI that names
         no graph of the dataset is an empty graph: nothing is ever fetched. ``base_iri`` is
         what relative IRIs resolve against before any ``BASE`` (without it they are an error).
+        ``timeout`` is the query's time limit in seconds, for a store that ``supports_timeout``
+        (others ignore it).
 
         Raises:
             SparqlSyntaxError: with line and column when the query does not parse.
@@ -205,6 +216,12 @@ class Store(ABC):
         """One committed write with its quads; None when there is no such change (always,
         by default: a store without a change log)."""
         return None
+
+    def logged_messages(self, prefix: str) -> list[str]:
+        """The change log's messages that start with ``prefix``, oldest first: how a load in
+        batches finds the batches an earlier run committed (none, by default: a store without
+        a change log)."""
+        return []
 
 
 def copy_dataset(store: Store) -> ox.Store:

@@ -187,6 +187,13 @@ class DurableStore(OxigraphStore):
         ).fetchall()
         return [Changeset(r[0], r[1], r[2], r[3], _parse_nq(r[4]), _parse_nq(r[5])) for r in rows]
 
+    def logged_messages(self, prefix: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT message FROM changesets WHERE substr(message, 1, ?) = ? ORDER BY id",
+            (len(prefix), prefix),
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def changeset(self, id: int) -> Changeset | None:
         """One committed changeset, with its quads; None when the log has no such id."""
         r = self.conn.execute(

@@ -75,6 +75,7 @@ class OxigraphStore(Store):
         named_graphs: Sequence[str] | None = None,
         union_default: bool = True,
         base_iri: str | None = None,
+        timeout: float | None = None,  # the engine has no limit: the runner stops it
     ) -> QueryResult:
         if (
             default_graph is None

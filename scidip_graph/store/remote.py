@@ -85,6 +85,10 @@ _NT, _TTL, _XML_RDF = (get_format(n).media_type for n in ("ntriples", "turtle", 
 GRAPHS = f"{_NT}, text/plain;q=0.9, {_TTL};q=0.8, {_XML_RDF};q=0.5"
 BATCH = 5_000
 """Quads per update when a whole dataset is loaded."""
+GRAPH_BLOCK = 2_000
+"""Triples per ``GRAPH`` block of an update: Virtuoso's SPARQL compiler runs out of parser stack
+("SP030 ... memory exhausted") somewhere between 3,000 and 5,000 triples in one block, not
+in several blocks of the same graph."""
 TIMEOUT_MARGIN = 1.0
 """Seconds a query's answer may take beyond the query time limit (the runner stops it first)."""
 
@@ -103,6 +107,8 @@ class RemoteStore(Store):
 
     name = "sparql"
     supports_dataset = True
+    supports_timeout = True
+    evaluates_in_process = False
     writable = True
 
     def __init__(self, client: SparqlClient, *, data_dir: Path | None = None) -> None:
@@ -184,9 +190,14 @@ class RemoteStore(Store):
         named_graphs: Sequence[str] | None = None,
         union_default: bool = True,
         base_iri: str | None = None,
+        timeout: float | None = None,
     ) -> QueryResult:
         """Run a query on the store (see :meth:`Store.query`); syntax errors are found here,
-        by the same parser as the embedded store's, so they read the same."""
+        by the same parser as the embedded store's, so they read the same.
+
+        With a ``timeout``, the answer is awaited that long (and :data:`TIMEOUT_MARGIN`), and
+        the store is told to stop there where it takes a limit per query (see
+        :class:`~.client.Endpoints`); else the client's own read timeout applies."""
         try:
             probe = _PROBE.query(sparql, base_iri=base_iri)
         except SyntaxError as err:
@@ -199,6 +210,8 @@ class RemoteStore(Store):
             text,
             accept=GRAPHS if graph_form else RESULTS,
             dataset=self._dataset(sparql, default_graph, named_graphs, union_default),
+            timeout=None if timeout is None else timeout + TIMEOUT_MARGIN,
+            limit=timeout,
         )
         if graph_form:
             return read_graph_result(answer)
@@ -426,6 +439,16 @@ class RemoteStore(Store):
         self._set_version(version)
         return Changeset(changeset, at, author, message, added, removed)
 
+    def logged_messages(self, prefix: str) -> list[str]:
+        rows = self.raw_select(
+            f"SELECT ?c ?m WHERE {{ GRAPH {SYSTEM} {{ ?c {MESSAGE} ?m }} "
+            f"FILTER(STRSTARTS(STR(?m), {_literal(prefix)})) }}"
+        )
+        found = sorted(
+            (_head(str(row["c"].value)[len(CHANGESET) :]), str(row["m"].value)) for row in rows
+        )
+        return [message for _, message in found]
+
     def last_modified(self) -> str | None:
         """When the last changeset was committed, if any (from the store's change log)."""
         head = _head(self._version)
@@ -479,4 +502,8 @@ def _quad_block(quads: Iterable[ox.Quad]) -> str:
     by_graph: dict[str, list[str]] = {}
     for q in quads:
         by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-    return " ".join(f"GRAPH {g} {{ {' '.join(lines)} }}" for g, lines in by_graph.items())
+    return " ".join(
+        f"GRAPH {g} {{ {' '.join(lines[start : start + GRAPH_BLOCK])} }}"
+        for g, lines in by_graph.items()
+        for start in range(0, len(lines), GRAPH_BLOCK)
+    )
