@@ -159,6 +159,7 @@ def analyse_tokens(
     }
     depth = 0
     in_modify = False  # after WITH, DELETE or INSERT of a DELETE/INSERT: one operation
+    orders = False  # an ORDER BY at any level
     count = len(tokens)
     i = 0
     while i < count:
@@ -223,6 +224,8 @@ def analyse_tokens(
                 in_modify = True
         elif text == "WHERE":
             in_modify = False
+        elif text == "ORDER":
+            orders = True
         elif text in _GRAPH_MANAGEMENT:
             operations.append(text)
     shape = _Shape(tokens)
@@ -241,7 +244,7 @@ def analyse_tokens(
         max_chain=len(shape.chain_at),
         depth_at=tuple(shape.depth_at),
         chain_at=tuple(shape.chain_at),
-        orders=any(t.kind == "KEYWORD" and t.text == "ORDER" for t in tokens),
+        orders=orders,
         base=base,
         prefixes=MappingProxyType(declared),
     )
