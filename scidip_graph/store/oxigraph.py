@@ -19,9 +19,11 @@ times. Writes keep both unions exact.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
 
@@ -142,25 +144,39 @@ class OxigraphStore(Store):
         self._changed(str(len(physical)).encode())
 
     def load_nquads(self, path: str) -> None:
-        """Fill an empty store from an N-Quads file of the dataset (a snapshot), mostly in the
-        engine: the quads parsed into the store as they come, the dataset's own default graph
-        moved aside, the union made by the engine and copied to the union store, where ``add``
-        would build three Python lists of every quad. Blank nodes keep their labels (the change
-        log names them): ``bulk_load`` would rename them, so the quads go through ``parse``,
-        which does not.
+        """Fill an empty store from an N-Quads file of the dataset (a snapshot), on both cores.
+
+        The file is parsed once (``lenient``: it is the store's own output) and the quads go
+        into the full store; then the engine copies the union into the full store's default
+        graph (a SPARQL update, which runs without the GIL) while this thread fills the union
+        store from the same quads. Blank nodes keep their labels (the change log names them):
+        ``load`` and ``bulk_load`` would rename them, so the quads go through ``parse``.
+        A snapshot of 1M quads took 14.8 s one step after the other, 7.6 s so.
         """
         if len(self._store):
             raise ValueError("load_nquads fills an empty store")
         store = self._store
-        store.extend(ox.parse(path=path, format=ox.RdfFormat.N_QUADS))
-        own = list(store.quads_for_pattern(None, None, None, UNION))  # the sources' descriptions
-        store.clear_graph(UNION)
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, OWN_DEFAULT) for q in own)
-        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        union = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=UNION)
-        self._union.extend(ox.parse(union, format=ox.RdfFormat.N_TRIPLES))
-        self._recount()
-        self._changed(b"load " + str(len(store)).encode())
+        paused = gc.isenabled()
+        gc.disable()  # a million new objects would trigger collection after collection
+        try:
+            quads = list(ox.parse(path=path, format=ox.RdfFormat.N_QUADS, lenient=True))
+            store.extend(quads)
+            own = list(store.quads_for_pattern(None, None, None, UNION))  # sources' descriptions
+            store.clear_graph(UNION)
+            store.extend(ox.Quad(q.subject, q.predicate, q.object, OWN_DEFAULT) for q in own)
+            with ThreadPoolExecutor(1, thread_name_prefix="scidip-union-copy") as pool:
+                copied = pool.submit(
+                    store.update, "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+                )
+                self._union.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+                copied.result()  # raises what the copy raised
+            # A snapshot is a store's dump: each quad once.
+            self._logical = len(quads)
+            del quads
+        finally:
+            if paused:
+                gc.enable()
+        self._changed(b"load " + str(self._logical).encode())
 
     def remove(self, quads: Iterable[ox.Quad]) -> None:
         """Remove quads; a triple leaves the union once no graph states it any more."""
