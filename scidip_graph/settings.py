@@ -41,9 +41,11 @@ class Settings:
         "http://HOST:PORT/sparql (SCIDIP_HOST, SCIDIP_PORT).",
     )
     workers: int = setting(
-        max(2, os.cpu_count() or 1),
-        "Pre-forked worker processes; each answers one request at a time (one per core was "
-        "fastest in bench/; slow clients wait in buffers, not in workers).",
+        0,
+        "Pre-forked worker processes; each answers one request at a time (slow clients wait "
+        "in buffers, not in workers). 0: one per core (at least 2) on the embedded store, "
+        "which evaluates in the workers; four per core (at least 8) on a remote store, where a "
+        "worker mostly waits for the store (both the fastest in bench/).",
     )
     store: str = setting(
         "embedded",
@@ -208,6 +210,10 @@ class Settings:
         values.update(overrides)
         return cls(**values)
 
+    def __post_init__(self) -> None:
+        if self.workers <= 0:  # frozen: set once, here
+            object.__setattr__(self, "workers", default_workers(self.store))
+
     def with_(self, **changes: Any) -> Settings:
         """A copy with some settings changed."""
         return replace(self, **changes)
@@ -216,6 +222,24 @@ class Settings:
     def heavy_limit(self) -> int:
         """How many heavy queries may run at once."""
         return self.max_heavy if self.max_heavy > 0 else max(1, self.workers - 1)
+
+
+def default_workers(store: str) -> int:
+    """The workers ``SCIDIP_WORKERS=0`` (the default) gives the server of ``store``.
+
+    On the embedded store a query keeps a core busy in its worker: one worker per core. On a
+    remote store a worker waits on a socket while the store evaluates; with one per core the
+    store saw two queries at once where the bare store got all eight clients (BENCHMARKS.md,
+    "Remote stores": 4 of 12 medium and heavy queries at 0.8x the bare store with 2 workers,
+    9 of 12 with 8).
+
+    >>> default_workers("embedded") == max(2, os.cpu_count() or 1)
+    True
+    >>> default_workers("sparql") >= 8
+    True
+    """
+    cores = os.cpu_count() or 1
+    return max(2, cores) if store == "embedded" else max(8, 4 * cores)
 
 
 def env_name(name: str) -> str:

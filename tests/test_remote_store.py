@@ -5,6 +5,7 @@ compare-and-set update, upstream failures in the one error shape, several app in
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import socket
@@ -366,3 +367,15 @@ def test_a_large_graph_reaches_the_store_in_updates_it_can_compile(
         f'FILTER(STRSTARTS(STR(?s), "{ADA}-")) }}'
     )
     assert int(next(iter(store.select(count)))["n"].value) == 6000
+
+
+def test_a_remote_store_gets_more_workers_than_cores_unless_told(tmp_path: Path) -> None:
+    """A worker on a remote store waits for the store: the default gives four per core (at
+    least 8), where the embedded store, which evaluates in the workers, gets one per core."""
+    cores = os.cpu_count() or 1
+    remote = Settings.from_env({"SCIDIP_STORE": "sparql"}, data_dir=tmp_path)
+    embedded = Settings.from_env({}, data_dir=tmp_path)
+    assert remote.workers == max(8, 4 * cores)
+    assert embedded.workers == max(2, cores)
+    assert Settings.from_env({"SCIDIP_STORE": "sparql", "SCIDIP_WORKERS": "3"}).workers == 3
+    assert Settings.from_env({}, workers=5).workers == 5
