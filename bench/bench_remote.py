@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import re
 import shlex
 import sys
@@ -281,7 +280,7 @@ def section(
             f"mix of `bench/run.py` (its probe, {o['warmup']:g} s of warm-up and "
             f"{o['seconds']:g} s of wrk with {o['clients']} keep-alive connections per query "
             f"and server; client timeout {o['timeout']:g} s), result cache off, our app with "
-            f"{o['workers']} workers. "
+            f"{workers_text(o['workers'])}. "
             "Our app on a remote store (`SCIDIP_STORE=sparql`) and that bare store are measured "
             "back to back for each query, the store started on loopback as the tests start it "
             "(`tests/remote_stores.py`: Oxigraph server on disk, `--location`; Virtuoso 7 with "
@@ -307,12 +306,12 @@ def section(
             "",
             "How to read it: each of our workers holds one query at a time while the store "
             "evaluates it, so with as many workers as cores the store sees at most that many "
-            "queries at once, where the bare store gets all the clients' connections; on a "
-            "remote store give the app more workers than cores (`SCIDIP_WORKERS`; the table "
-            "below, when given, has a run with more). Light queries pay what our app adds to "
-            "every request (the data version read from the store, the policy, the answer parsed "
-            "and written again): no target there. Run-to-run noise on this shared machine is "
-            "large: compare ratios, not throughputs, across runs.",
+            "queries at once, where the bare store gets all the clients' connections: on a "
+            "remote store the app starts four workers per core by default (`SCIDIP_WORKERS`; "
+            "the table below, when given, has a run with other counts). Light queries pay "
+            "what our app adds to every request (the data version read from the store, the "
+            "policy, the answer parsed and written again): no target there. Run-to-run noise "
+            "on this shared machine is large: compare ratios, not throughputs, across runs.",
             *also_section(list(also)),
         ]
     )
@@ -348,6 +347,18 @@ def replace_section(text: str) -> None:
     REPORT.write_text(report[: start + 1] + text + "\n" + rest, encoding="utf-8")
 
 
+def workers_text(workers: int) -> str:
+    """How many workers our app had: ``--workers``, or the server's default for ``0``."""
+    if workers > 0:
+        return f"{workers} workers"
+    from scidip_graph.settings import default_workers
+
+    return (
+        f"its default workers ({default_workers('embedded')} on the embedded store, "
+        f"{default_workers('sparql')} on a remote store)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add = parser.add_argument
@@ -356,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     add("--seconds", type=float, default=10, help="load per query and server (default 10)")
     add("--warmup", type=float, default=2, help="warm-up per query (default 2; 0: none)")
     add("--timeout", type=float, default=30, help="client timeout of a probe (default 30)")
-    add("--workers", type=int, default=os.cpu_count() or 2, help="our app's workers")
+    add("--workers", type=int, default=0, help="our app's workers (0, the default: its own)")
     add("--queries", default="", help="comma-separated query names (default: all)")
     add("--seed", type=int, default=42, help="data generator seed (default 42)")
     add("--report", default="", help="only rewrite the section from this results file")
