@@ -50,6 +50,7 @@ SEARCH_SECTION = BENCH / "search.md"  # written by bench_search.py
 RECONCILE_SECTION = BENCH / "reconcile.md"  # written by bench_reconcile.py
 MEMORY_SECTION = BENCH / "memory.md"  # written by bench_memory.py
 KEEPALIVE_SECTION = BENCH / "keepalive.md"  # written by bench_keepalive.py
+HEAVY_SECTION = BENCH / "heavy.md"  # written by bench_heavy.py
 REMOTE_SECTION = BENCH / "remote.md"  # written by bench_remote.py
 HOST = "127.0.0.1"
 REF_PACKAGES = ("oxigraph", "rdflib-endpoint[cli]")
@@ -865,6 +866,7 @@ def write_report(runs: list[dict[str, Any]]) -> None:
     for extra in (
         ANALYSIS,
         KEEPALIVE_SECTION,
+        HEAVY_SECTION,
         JSONLD_SECTION,
         GATE_SECTION,
         LOAD_SECTION,

@@ -287,6 +287,33 @@ def test_heavy_queries_beyond_the_limit_get_503_with_retry_after(server: LiveSer
     assert get(server, NAMES)[0] == 200
 
 
+def test_a_query_that_turned_heavy_is_refused_before_it_runs_while_the_slots_are_taken(
+    server: LiveServer,
+) -> None:
+    """Sent again while both heavy slots are taken, a query that turned heavy before is
+    answered 503 at once, without holding a worker until it turns heavy again (a client
+    resending it kept one of two workers busy, and light queries waited)."""
+    holders = [
+        threading.Thread(target=get, args=(server, f"{HEAVY} LIMIT {i}"), kwargs={"timeout": "6"})
+        for i in (1, 2)
+    ]
+    for holder in holders:
+        holder.start()
+    time.sleep(1.5)  # both heavy after 0.5 s: they hold the two slots
+    again = f"{HEAVY} LIMIT 3"
+    first = get(server, again, timeout="6")
+    second = get(server, again, timeout="6")
+    for holder in holders:
+        holder.join()
+    assert first[0] == second[0] == 503
+    assert "known_heavy" not in json.loads(first[2])["error"].get("detail", {})  # it ran
+    refused = json.loads(second[2])["error"]
+    assert refused["detail"]["known_heavy"] is True and "took long before" in refused["message"]
+    assert second[1]["Retry-After"] == "5"
+    time.sleep(1.0)
+    assert get(server, NAMES)[0] == 200
+
+
 def thread_states(pids: set[int]) -> dict[tuple[int, int], tuple[float, int]]:
     """(worker pid, thread id) -> (CPU seconds, nice value), read from /proc."""
     states = {}

@@ -38,11 +38,13 @@ What the sync worker gave, kept:
 - no ``sendfile``: a file answer goes through the outbox under the same deadline (the wrapper
   that defers ``close()`` is not a ``wsgi.file_wrapper``, so gunicorn iterates it).
 
-When does a worker accept? Only while no request is ready to run in it, and while it holds
-fewer than gunicorn's ``worker_connections`` clients (or half the file descriptors it may
-open). Connections the worker has not accepted stay in the kernel's queue, where any idle
-worker takes them; a connection it has accepted is its own until closed, so a request that
-becomes whole in a busy worker waits there. Hence the order: a worker reads a connection as
+When does a worker accept? While no request is ready to run in it, and while it holds fewer
+than gunicorn's ``worker_connections`` clients (or half the file descriptors it may open).
+Connections the worker has not accepted stay in the kernel's queue, where any idle worker
+takes them; a connection it has accepted is its own until closed, so a request that becomes
+whole in a busy worker waits there. When no worker is idle (each answering its kept
+connections' requests back to back), a connection that has waited :data:`ACCEPT_WAIT` in the
+queue is taken by the next worker between two requests. Hence the order: a worker reads a connection as
 soon as it accepts it (a request usually arrives whole with its connection), and runs that
 request before it accepts another; while the app runs, the loop does not turn, so a busy worker
 accepts nothing and the queue's requests go to idle workers. What stays exposed: a client
@@ -85,6 +87,11 @@ TICK = 1.0
 """Longest wait of the loop, in seconds: the heartbeat and the parent check run this often."""
 ACCEPT_BURST = 32
 """Connections accepted in a row while none brings a whole request (a burst of slow clients)."""
+ACCEPT_WAIT = 0.02
+"""Seconds a new connection may wait in the kernel's queue while this worker has requests to
+run, before it takes one anyway: an idle worker takes it first, and when none is idle (every
+worker busy with its kept connections' requests), it does not wait for one. Before, the first
+request of a new connection waited up to 1.2 s behind the kept ones."""
 _LISTENER = "listener"
 _HANDOFF = "handoff"
 _WAKE = "wake"
@@ -127,7 +134,8 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
         self._selector.register(self.PIPE[0], selectors.EVENT_READ, _WAKE)
         self._clients: set[Client] = set()
         self._ready: deque[Client] = deque()
-        self._listening = False
+        self._listening = self._taking = False
+        self._queued_since: float | None = None  # a connection waits in the kernel's queue
         for listener in self.sockets:
             listener.setblocking(False)
         stop_by: float | None = None
@@ -139,22 +147,25 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
             if stop_by is not None and not self._clients:
                 break
             # Read and write first, then the deadlines: bytes that came while the app ran count.
+            queued = False
             for key, _ in self._selector.select(wait):
                 if key.data is _WAKE:
                     self._drain_wakeups()
                 elif key.data is _LISTENER:
+                    queued = True
                     self._accept(key.fileobj)
                 elif key.data is _HANDOFF:
                     self._take_handed()
                 elif action := _ON_EVENT.get(key.data.phase):
                     self._step(key.data, action)
+            if not queued:
+                self._queued_since = None
             soonest = self._expire()
             served = bool(self._ready)
             if served:
                 self._serve(self._ready.popleft())
-            self._listen(
-                stop_by is None and not self._ready and len(self._clients) < self._max_clients
-            )
+            room = stop_by is None and len(self._clients) < self._max_clients
+            self._listen(room, taking=room and not self._ready)
             wait = 0.0 if served else max(0.0, min(TICK, soonest - time.monotonic()))
         self._selector.close()
 
@@ -172,9 +183,19 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
 
     def _accept(self, listener: Any) -> None:
         """Accept connections until one brings a whole request (usually the first), the queue
-        is empty, or :data:`ACCEPT_BURST` connections were taken."""
-        for _ in range(ACCEPT_BURST):
-            if self._ready or len(self._clients) >= self._max_clients:
+        is empty, or :data:`ACCEPT_BURST` connections were taken. With requests to run, one
+        connection, and only once it has waited :data:`ACCEPT_WAIT` for an idle worker."""
+        burst = ACCEPT_BURST
+        if self._ready:
+            now = time.monotonic()
+            if self._queued_since is None:
+                self._queued_since = now
+            if now - self._queued_since < ACCEPT_WAIT:
+                return
+            burst = 1
+        self._queued_since = None
+        for taken in range(burst):
+            if (self._ready and taken) or len(self._clients) >= self._max_clients:
                 return
             try:
                 sock, addr = listener.accept()
@@ -355,18 +376,22 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
             self._step(client, Client.expire)
         return soonest
 
-    def _listen(self, on: bool) -> None:
+    def _listen(self, on: bool, *, taking: bool) -> None:
+        """Watch the listening sockets (``on``) and the connections other workers hand over
+        (``taking``: only while idle, since a handed connection has waited already)."""
         if on != self._listening:
             for listener in self.sockets:
                 if on:
                     self._selector.register(listener, selectors.EVENT_READ, _LISTENER)
                 else:
                     self._selector.unregister(listener)
-            if on:
+            self._listening = on
+        if taking != self._taking:
+            if taking:
                 self._selector.register(self._handoff, selectors.EVENT_READ, _HANDOFF)
             else:
                 self._selector.unregister(self._handoff)
-            self._listening = on
+            self._taking = taking
 
     def _drain_wakeups(self) -> None:
         try:
@@ -378,7 +403,7 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
     def _stop(self) -> float:
         """Stop accepting; what is under way gets until the graceful timeout (less a second)."""
         stop_by = time.monotonic() + max(0.0, float(self.cfg.graceful_timeout) - 1.0)
-        self._listen(False)
+        self._listen(False, taking=False)
         for client in list(self._clients):
             if client.phase is Phase.READING and not client.request.received:
                 self._step(client, Client.close)  # opened, nothing sent: nothing to finish

@@ -52,20 +52,45 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 _STACK_LOCK = threading.Lock()
 
 
-class HeavySlots:
-    """Who is running a heavy query, shared by the worker processes.
+KNOWN_HEAVY = 256
+"""How many fingerprints of queries that turned heavy the workers remember (the oldest go)."""
 
-    Backed by a ``multiprocessing`` array of process ids created before the workers fork; a
-    slot whose process has died counts as free, so a killed worker never leaks a slot.
+
+class HeavySlots:
+    """Who is running a heavy query, and which queries turned heavy, shared by the workers.
+
+    Backed by ``multiprocessing`` arrays created before the workers fork: the process ids
+    holding a slot (a slot whose process has died counts as free, so a killed worker never
+    leaks a slot), and the fingerprints of the last :data:`KNOWN_HEAVY` queries that turned
+    heavy, so that one sent again while every slot is taken is refused at once instead of
+    holding a worker until it turns heavy once more (a client resending a refused query kept
+    one of two workers busy and light queries waited seconds).
     """
 
-    def __init__(self, limit: int, array: Any = None) -> None:
+    def __init__(self, limit: int, array: Any = None, known: Any = None) -> None:
         self.limit = limit
-        if array is None:
-            import multiprocessing
+        import multiprocessing
 
+        if array is None:
             array = multiprocessing.Array("q", max(limit, 1) * 4)
+        if known is None:
+            known = multiprocessing.Array("q", KNOWN_HEAVY + 1)  # [0]: where the next goes
         self._array = array
+        self._known = known
+
+    def remember(self, fingerprint: int) -> None:
+        """Note that the query of ``fingerprint`` turned heavy."""
+        with self._known.get_lock():
+            if fingerprint in self._known[1:]:
+                return
+            at = self._known[0]
+            self._known[1 + at] = fingerprint
+            self._known[0] = (at + 1) % KNOWN_HEAVY
+
+    def refuses(self, fingerprint: int) -> bool:
+        """Whether a query should be turned away before it runs: it turned heavy before and
+        every heavy slot is taken (it would only hold a worker until it is refused)."""
+        return self.running() >= self.limit and fingerprint in self._known[1:]
 
     def acquire(self) -> bool:
         """Take a slot for this process; False when ``limit`` heavy queries already run."""
@@ -168,14 +193,21 @@ class Runner:
         self._engine_pid = -1
         self._start_memory = 0
 
-    def run(self, job: Callable[[], T], *, timeout: float) -> T:
+    def run(self, job: Callable[[], T], *, timeout: float, fingerprint: int | None = None) -> T:
         """Run ``job`` on the engine thread and return its result, or raise at a limit.
+
+        ``fingerprint`` names the work (a query and its dataset): work that turned heavy
+        before is refused at once while the heavy slots are all taken.
 
         Raises:
             QueryTimeoutError: the job overran; it is left running and the runner is doomed.
             QueryMemoryError: the process grew past ``memory_limit``; likewise.
-            BusyError: the job turned heavy while the heavy slots were all taken.
+            BusyError: the job turned heavy while the heavy slots were all taken, or it is
+                known to turn heavy and they are.
         """
+        slots = self.heavy_slots
+        if fingerprint is not None and slots is not None and slots.refuses(fingerprint):
+            raise busy_error(known=True)
         with self._lock:
             engine = self._thread()
             task: _Job[T] = _Job(job)
@@ -204,7 +236,7 @@ class Runner:
                             self.doomed = True
                             raise memory_error(self.memory_limit, grown)
                     if heavy_at is not None and not heavy and now >= heavy_at:
-                        heavy = self._turn_heavy(engine)
+                        heavy = self._turn_heavy(engine, fingerprint)
             finally:
                 if heavy and self.heavy_slots is not None:
                     self.heavy_slots.release()
@@ -234,8 +266,10 @@ class Runner:
             self._engine_pid = os.getpid()
         return self._engine
 
-    def _turn_heavy(self, engine: _EngineThread) -> bool:
+    def _turn_heavy(self, engine: _EngineThread, fingerprint: int | None) -> bool:
         self.doomed = True  # low priority cannot be undone: this worker is replaced after
+        if self.heavy_slots is not None and fingerprint is not None:
+            self.heavy_slots.remember(fingerprint)
         if self.heavy_slots is not None and not self.heavy_slots.acquire():
             raise busy_error()
         native_id = engine.thread.native_id
@@ -291,8 +325,15 @@ def memory_error(limit: int, grown: int) -> QueryMemoryError:
     )
 
 
-def busy_error() -> BusyError:
-    """The error of a query turned away because the heavy-query slots are all taken."""
+def busy_error(*, known: bool = False) -> BusyError:
+    """The error of a query turned away because the heavy-query slots are all taken (``known``:
+    before it ran, since it turned heavy before)."""
+    if known:
+        return BusyError(
+            "the server is busy with long queries, and this query took long before; "
+            "try again shortly",
+            detail={"retry_after": 5, "known_heavy": True},
+        )
     return BusyError(
         "the server is busy with long queries; try again shortly", detail={"retry_after": 5}
     )
