@@ -835,6 +835,21 @@ def latency_table(by: dict[tuple[str, str], dict[str, Any]], cases: list[str]) -
     return lines
 
 
+def kept_size_sections(measured: set[str]) -> list[tuple[int, list[str]]]:
+    """The size sections of the current BENCHMARKS.md whose raw results are not here (another
+    machine's ``bench/results``, which git ignores): kept as they are, each with its date."""
+    if not REPORT.exists():
+        return []
+    kept = []
+    text = REPORT.read_text(encoding="utf-8")
+    for match in re.finditer(r"^## (\d+)(k|M) triples .*?(?=^## )", text, re.M | re.S):
+        size = match[1] + match[2]
+        if size not in measured:
+            triples = int(match[1]) * (1000 if match[2] == "k" else 1_000_000)
+            kept.append((triples, [*match[0].rstrip("\n").split("\n"), ""]))
+    return kept
+
+
 def write_report(runs: list[dict[str, Any]]) -> None:
     if not runs:
         return
@@ -860,8 +875,11 @@ def write_report(runs: list[dict[str, Any]]) -> None:
         f"- load generator: {m['wrk']}, one thread",
         "",
     ]
-    for run in runs:
-        lines += size_section(run)
+    kept = kept_size_sections({run["size"] for run in runs})
+    for _triples, section in sorted(
+        [(run["triples"], size_section(run)) for run in runs] + kept, key=lambda pair: pair[0]
+    ):
+        lines += section
     # The reading by hand; the JSON-LD writers; the SHACL gate.
     for extra in (
         ANALYSIS,

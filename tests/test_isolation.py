@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from scidip_graph.api import open_graph
 from scidip_graph.errors import EngineFaultError, SparqlSyntaxError
 from scidip_graph.settings import Settings
-from scidip_graph.sparql.isolation import run_forked
+from scidip_graph.sparql.isolation import Helper, run_forked
 from scidip_graph.web import create_app
 from tests.live import LiveServer, cpu_seconds
 
@@ -229,3 +229,60 @@ def test_an_overrunning_sort_stops_with_its_worker(tmp_path: Path, crashing: Pat
         assert used < 0.3, f"the server's processes used {used:.2f} s of CPU in 1 s"
     finally:
         server.stop()
+
+
+# -- the helper kept between sorts -----------------------------------------------------------------
+
+
+def _pid_and(request: str, write: object) -> tuple[int, str]:
+    if request == "crash":
+        os.abort()
+    write(request.encode())  # type: ignore[operator]
+    return os.getpid(), request
+
+
+def test_a_helper_answers_request_after_request_in_one_child_until_the_data_changes() -> None:
+    version = ["v1"]
+    helper = Helper(_pid_and, current=lambda: version[0])
+    out: list[bytes] = []
+    try:
+        first, _ = helper.run("a", version="v1", sink=out.append)
+        second, _ = helper.run("b", version="v1", sink=out.append)
+        assert first == second != os.getpid() and out == [b"a", b"b"]  # one child, kept
+        version[0] = "v2"  # changed here, after the fork: the child still has v1
+        third, echoed = helper.run("c", version="v2", sink=out.append)
+        assert third != first and echoed == "c"  # a fresh child, forked with v2
+        with pytest.raises(ProcessLookupError):
+            os.kill(first, 0)  # the stale one is gone, and reaped
+    finally:
+        helper.close()
+
+
+def test_a_helper_that_crashes_is_a_500_and_the_next_request_gets_a_new_one() -> None:
+    helper = Helper(_pid_and, current=lambda: "v")
+    try:
+        before, _ = helper.run("a", version="v", sink=lambda data: None)
+        with pytest.raises(EngineFaultError) as caught:
+            helper.run("crash", version="v", sink=lambda data: None)
+        assert caught.value.status == 500 and "SIGABRT" in str(caught.value)
+        after, _ = helper.run("b", version="v", sink=lambda data: None)
+        assert after not in (before, os.getpid())
+    finally:
+        helper.close()
+
+
+def test_a_helper_keeps_none_of_the_workers_connections_open() -> None:
+    """A client's socket the worker closes must close: the helper, forked while the worker
+    held it, holds no copy of it."""
+    import socket
+
+    ours, theirs = socket.socketpair()
+    helper = Helper(_pid_and, current=lambda: "v")
+    try:
+        helper.run("a", version="v", sink=lambda data: None)  # forked while `ours` is open
+        ours.close()
+        theirs.settimeout(5)
+        assert theirs.recv(1) == b""  # end of stream: no other process holds `ours`
+    finally:
+        theirs.close()
+        helper.close()

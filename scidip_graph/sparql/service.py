@@ -13,7 +13,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
@@ -30,7 +30,7 @@ from scidip_graph.rdf.negotiation import negotiate
 from scidip_graph.settings import Settings
 from scidip_graph.sparql import egress
 from scidip_graph.sparql.cache import ResultCache
-from scidip_graph.sparql.isolation import run_forked
+from scidip_graph.sparql.isolation import Helper
 from scidip_graph.sparql.native import write_solutions_natively
 from scidip_graph.sparql.policy import Policy, QueryInfo, check, check_dataset_iris
 from scidip_graph.sparql.protocol import (
@@ -118,6 +118,9 @@ class SparqlService:
         self.base_iri = base_iri
         self.settings = settings
         self.runner = runner or Runner()
+        # ORDER BY runs in a child of its own, forked once and kept: the engine can abort the
+        # process on some sorts (sparql/isolation.py).
+        self._sorter = Helper(self._sorted, current=self._version, what="the query's ORDER BY")
         self.cache = cache
         self.on_event = on_event or (lambda name: None)
         self.policy = Policy(
@@ -317,26 +320,40 @@ class SparqlService:
     def _evaluate(
         self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome, timeout: float
     ) -> Spool:
-        """The answer's body: evaluated here, or in a forked child when the engine sorts."""
+        """The answer's body: evaluated here, or in the sorting helper (a forked child that
+        the engine's crash on some sorts takes down alone) when the query sorts."""
         if not (info.orders and self.store.evaluates_in_process and hasattr(os, "fork")):
             return self._evaluate_here(op, info, fmt, outcome, timeout)
 
-        def work(write: Callable[[bytes], None]) -> tuple[int, str | None]:
-            mine = Outcome()
-            body = self._evaluate_here(op, info, fmt, mine, timeout)
-            for chunk in body.chunks():
-                write(chunk)
-            return mine.rows, mine.capped_by
-
         spool = Spool(SPOOL_BYTES)
         try:
-            outcome.rows, outcome.capped_by = run_forked(
-                work, sink=spool.write, what="the query's ORDER BY"
+            # The query's prefixes (a read-only mapping, which does not pickle) are not needed
+            # to evaluate it.
+            request = (op, replace(info, prefixes={}), fmt, timeout)
+            outcome.rows, outcome.capped_by = self._sorter.run(
+                request, version=self.store.version, sink=spool.write
             )
         except BaseException:
             spool.close()
             raise
         return spool
+
+    def _sorted(
+        self, request: tuple[Operation, QueryInfo, Format, float], write: Callable[[bytes], None]
+    ) -> tuple[int, str | None]:
+        """In the sorting helper (see :meth:`_evaluate`): evaluate, write the body."""
+        op, info, fmt, timeout = request
+        mine = Outcome()
+        body = self._evaluate_here(op, info, fmt, mine, timeout)
+        for chunk in body.chunks():
+            write(chunk)
+        return mine.rows, mine.capped_by
+
+    def _version(self) -> str:
+        """In the sorting helper: the data version of its copy of the store. It does not catch
+        up by itself (it could pass the version its worker asks for): after a change, the
+        worker forks a new helper, which has the worker's data exactly."""
+        return self.store.version
 
     def _evaluate_here(
         self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome, timeout: float
