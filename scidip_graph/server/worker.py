@@ -40,19 +40,19 @@ What the sync worker gave, kept:
 
 When does a worker accept? While no request is ready to run in it, and while it holds fewer
 than gunicorn's ``worker_connections`` clients (or half the file descriptors it may open).
-Connections the worker has not accepted stay in the kernel's queue, where any idle worker
-takes them; a connection it has accepted is its own until closed, so a request that becomes
-whole in a busy worker waits there. When no worker is idle (each answering its kept
+Connections the worker has not accepted stay in the kernel's queue, where any idle worker takes
+them; a connection it has accepted is its own until closed, so a request that becomes whole in
+a busy worker waits there. Hence the order: a worker reads a connection as soon as it accepts
+it (a request usually arrives whole with its connection), and runs that request before it
+accepts another; while the app runs, the loop does not turn, so a busy worker accepts nothing
+and the queue's requests go to idle workers. When no worker is idle (each answering its kept
 connections' requests back to back), a connection that has waited :data:`ACCEPT_WAIT` in the
-queue is taken by the next worker between two requests. Hence the order: a worker reads a connection as
-soon as it accepts it (a request usually arrives whole with its connection), and runs that
-request before it accepts another; while the app runs, the loop does not turn, so a busy worker
-accepts nothing and the queue's requests go to idle workers. What stays exposed: a client
-whose request had been arriving slowly, parked in a worker that then starts a long query,
-waits for that query (at most the query time limit). Handing parked connections to an idle
-worker would take passing file descriptors between processes; not worth it for a client that
-was slow anyway. While the app runs, the outboxes are not flushed either; the kernel's buffers
-keep the readers going meanwhile.
+queue is taken by the next worker between two requests. What stays exposed: a client whose
+request had been arriving slowly, parked in a worker that then starts a long query, waits for
+that query (at most the query time limit). Handing parked connections to an idle worker would
+take passing file descriptors between processes; not worth it for a client that was slow
+anyway. While the app runs, the outboxes are not flushed either; the kernel's buffers keep the
+readers going meanwhile.
 
 Why not hold at most ``backlog`` waiting clients per worker: 300 clients dripping headers then
 filled both workers' 64 places and the kernel's queue, and a light query waited 11 s. A waiting
