@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -348,6 +349,29 @@ def test_a_heavy_query_runs_at_low_priority_on_the_thread_that_runs_it(
     assert after[busy][1] == 10, after[busy]
     idle = [key for key in after if key[0] == busy[0] and key != busy]
     assert idle and all(after[key][1] == 0 for key in idle)  # the rest of its worker is not
+    time.sleep(1.0)
+    assert get(server, NAMES)[0] == 200
+
+
+def test_a_heavy_sort_runs_at_low_priority_in_the_helper_that_evaluates_it(
+    server: LiveServer,
+) -> None:
+    """An ORDER BY query is evaluated by its worker's sorting helper (a child process); once
+    it turns heavy, the helper runs at nice 10, not only the worker's thread that waits."""
+    thread = threading.Thread(
+        target=get, args=(server, f"{HEAVY} ORDER BY ?n"), kwargs={"timeout": "4"}
+    )
+    thread.start()
+    time.sleep(1.5)  # heavy after 0.5 s
+    helpers = {}
+    for worker in server.workers():
+        for task in Path(f"/proc/{worker}/task").glob("*"):
+            with contextlib.suppress(OSError):
+                for child in (task / "children").read_text().split():
+                    stat = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+                    helpers[int(child)] = int(stat[16])  # its nice value
+    thread.join()
+    assert 10 in helpers.values(), helpers  # the helper running the heavy sort
     time.sleep(1.0)
     assert get(server, NAMES)[0] == 200
 

@@ -14,8 +14,14 @@ its exception. A child that dies instead, by a signal or an exit without an answ
 on serving. The child dies with the thread that forked it (``PR_SET_PDEATHSIG``), so a worker
 stopped at a time limit leaves no child running.
 
-The child writes frames: one tag byte (``D`` data, ``R`` the pickled return value, ``E`` the
-pickled exception), a length, the payload.
+The server does not fork per query: :class:`Helper` is a child forked once per worker and
+kept, as isolated, which the service sends every ``ORDER BY`` query to (a fork per query cost
+some 30 ms at 100k triples, see the class). :func:`run_forked` remains for the rare request that
+finds the helper busy.
+
+The children write frames: one tag byte (``D`` data, ``R`` the pickled return value, ``E`` the
+pickled exception; from the helper also ``S``, stale), a length, the payload. The helper reads
+its requests as ``Q`` frames.
 
 >>> chunks = []
 >>> run_forked(lambda write: write(b"abc") or 42, sink=chunks.append), chunks
@@ -39,6 +45,9 @@ from typing import Any, BinaryIO
 from scidip_graph.errors import EngineFaultError
 
 _HEADER = struct.Struct("<cQ")
+_WORKING: dict[int, int] = {}
+"""Thread (native id) -> the child evaluating for it now, while it waits: what a query turned
+heavy lowers the priority of (the thread itself only waits)."""
 _PR_SET_PDEATHSIG = 1
 _CHUNK = 1 << 16
 
@@ -66,6 +75,7 @@ def run_forked(
         _child(work, write_end)
     os.close(write_end)
     outcome: tuple[bytes, bytes] | None = None
+    _WORKING[threading.get_native_id()] = pid
     try:
         with os.fdopen(read_end, "rb") as pipe:
             while (frame := _read_frame(pipe)) is not None:
@@ -74,6 +84,7 @@ def run_forked(
                 else:
                     outcome = frame
     finally:
+        _WORKING.pop(threading.get_native_id(), None)
         _, status = os.waitpid(pid, 0)
     if outcome is not None:
         tag, payload = outcome
@@ -206,11 +217,14 @@ class Helper:
             for _ in range(2):  # the second time, in a helper forked for this version
                 if self._owner != os.getpid():
                     self._start()
+                _WORKING[threading.get_native_id()] = self._pid
                 try:
                     _send(self._requests, b"Q", pickle.dumps((version, request)))
                     frame = self._receive(sink)
                 except OSError:  # BrokenPipeError: the helper is gone
                     frame = None
+                finally:
+                    _WORKING.pop(threading.get_native_id(), None)
                 if frame is None:
                     raise _fault(self._stop(), self.what)
                 tag, payload = frame
@@ -298,6 +312,12 @@ class Helper:
             os._exit(code)
 
 
+def working_for(native_id: int) -> int | None:
+    """The child evaluating for the thread ``native_id`` now (a helper or a one-off child), if
+    that thread is waiting for one."""
+    return _WORKING.get(native_id)
+
+
 def _open_descriptors() -> list[int]:
     """This process's open file descriptors (Linux: /proc/self/fd; elsewhere up to 1024)."""
     try:
@@ -306,4 +326,4 @@ def _open_descriptors() -> list[int]:
         return list(range(3, 1024))
 
 
-__all__ = ["Helper", "run_forked"]
+__all__ = ["Helper", "run_forked", "working_for"]

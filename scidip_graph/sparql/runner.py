@@ -340,8 +340,17 @@ def busy_error(*, known: bool = False) -> BusyError:
 
 
 def lower_priority(native_id: int) -> None:
-    """Lower the CPU priority of one thread (Linux nice values are per thread)."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, native_id, 10)
-    except OSError as err:  # not fatal: the query still runs, at normal priority
-        log.warning("could not lower the priority of a heavy query: %s", err)
+    """Lower the CPU priority of one thread (Linux nice values are per thread), and of the
+    child that evaluates for it, if it waits for one (an ``ORDER BY`` runs in the sorting
+    helper, :mod:`scidip_graph.sparql.isolation`; the helper goes with its worker, which a
+    heavy query dooms, so its lowered priority is not undone)."""
+    from scidip_graph.sparql.isolation import working_for
+
+    child = working_for(native_id)
+    for who in (native_id, child):
+        if who is None:
+            continue
+        try:
+            os.setpriority(os.PRIO_PROCESS, who, 10)
+        except OSError as err:  # not fatal: the query still runs, at normal priority
+            log.warning("could not lower the priority of a heavy query: %s", err)
