@@ -46,8 +46,9 @@ class Store(ABC):
             which stops the query there too where it can; elsewhere the runner's limit alone
             stops it (the embedded store: its worker is replaced).
         evaluates_in_process: the query engine runs in this process (pyoxigraph), so a query
-            that sorts runs in a forked child (the engine's sort may abort the process); a
-            remote store sorts in its own process, and nothing is forked for it.
+            that sorts runs in a forked child, the worker's sorting helper (the engine's sort
+            may abort the process); a remote store sorts in its own process, and nothing is
+            forked for it.
         data_dir: the folder where the store keeps its state, and where the server keeps what
             it derives from it (result cache, dumps); None for a store that has none.
     """
