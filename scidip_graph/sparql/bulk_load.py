@@ -23,12 +23,10 @@ added to, unless it is the ``graph`` named.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import secrets
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +42,7 @@ from scidip_graph.rdf.formats import by_extension
 from scidip_graph.sparql.tokens import Curator
 from scidip_graph.sparql.update import UpdateResult, commit_change, graph_key
 from scidip_graph.store import Store
+from scidip_graph.store.oxigraph import cycles_uncollected
 
 STAGES = ("parse", "compare", "validate", "commit")
 """The steps of a load, in order."""
@@ -124,25 +123,8 @@ def load_files(
     """
     if not paths:
         raise UsageError("give at least one file to load")
-    with _cycles_uncollected():
+    with cycles_uncollected():
         return _load(store, paths, curator=curator, graph=graph, replace=replace, progress=progress)
-
-
-@contextmanager
-def _cycles_uncollected() -> Iterator[None]:
-    """Pause Python's cycle collector for a load, restore it after.
-
-    A load holds millions of objects (quads, terms) that form no cycles; the collector would
-    scan them again and again as more are made: on 1M quads, making them took 2-3 times as
-    long with it as without. What little cyclic garbage a load leaves is collected after.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load(

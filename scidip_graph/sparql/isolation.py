@@ -260,9 +260,8 @@ class Helper:
         return None
 
     def _start(self) -> None:
-        if self._owner == os.getpid():
-            self._stop()
-        elif self._answers is not None:  # inherited from the process that forked this one
+        """Fork the helper (``run`` calls it when this process has none)."""
+        if self._answers is not None:  # inherited from the process that forked this one
             with contextlib.suppress(OSError):
                 self._answers.close()
                 os.close(self._requests)

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from scidip_graph.errors import BusyError, QueryMemoryError, QueryTimeoutError
+from scidip_graph.sparql.isolation import working_for
 
 T = TypeVar("T")
 log = logging.getLogger("scidip_graph.sparql.runner")
@@ -112,8 +113,9 @@ class HeavySlots:
                     self._array[i] = 0
 
     def running(self) -> int:
-        """How many heavy queries run now."""
-        return sum(1 for p in self._array if p and _alive(p))
+        """How many heavy queries run now (every query asks: the array read in one slice, one
+        lock taken, rather than a lock per element)."""
+        return sum(1 for p in self._array[:] if p and _alive(p))
 
 
 def _alive(pid: int) -> bool:
@@ -344,8 +346,6 @@ def lower_priority(native_id: int) -> None:
     child that evaluates for it, if it waits for one (an ``ORDER BY`` runs in the sorting
     helper, :mod:`scidip_graph.sparql.isolation`; the helper goes with its worker, which a
     heavy query dooms, so its lowered priority is not undone)."""
-    from scidip_graph.sparql.isolation import working_for
-
     child = working_for(native_id)
     for who in (native_id, child):
         if who is None:
