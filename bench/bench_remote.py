@@ -9,8 +9,9 @@ One run, on the generated data of ``bench/generate.py`` and the query mix of ``b
 2. for each remote store (Oxigraph server on disk, Virtuoso 7; both started on loopback by
    ``tests/remote_stores.py``, as the tests start them): the store started empty, our app
    started on it (``SCIDIP_STORE=sparql``; its first start loads the data into the store),
-   then for each query our app and the bare store back to back, so that the ratio of the two
-   compares them under the same load of the shared machine. The bare store is asked the same
+   then for each query our app and the bare store back to back, ``--rounds`` times (3 by
+   default), so that each ratio compares the two under the same load of the machine, and the
+   median of the rounds' ratios is not one run's noise. The bare store is asked the same
    query with the dataset our app asks for (``default-graph-uri`` the union graph our app keeps
    in the store): the ratio is what our app costs on top of its store.
 
@@ -26,6 +27,7 @@ import contextlib
 import json
 import re
 import shlex
+import statistics
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -131,12 +133,12 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     opts = Options(args.clients, args.seconds, args.seconds, args.warmup, args.timeout)
     logs = RESULTS / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    results: list[Measurement] = []
+    results: list[dict[str, Any]] = []
     starts: dict[str, float] = {}
 
-    def note(m: Measurement) -> None:
-        print(f"  {m.server:28} {m.case:16} {describe(m)}", file=sys.stderr)
-        results.append(m)
+    def note(m: Measurement, round_: int = 0) -> None:
+        print(f"  {m.server:28} {m.case:16} {round_} {describe(m)}", file=sys.stderr)
+        results.append(asdict(m) | {"round": round_})
 
     embedded = Context(data, args.workers, logs, OURS_COMMAND)
     kind = SERVERS["ours"]
@@ -161,17 +163,18 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
                 bare = BareStore(f"bare {name}", store, ctx)
                 bare.start()
                 for case in cases:
-                    note(measure(app, case, opts))
-                    note(measure(bare, case, opts))
+                    for round_ in range(args.rounds):  # back to back, round after round
+                        note(measure(app, case, opts), round_)
+                        note(measure(bare, case, opts), round_)
     return {
         "size": size_label(args.triples),
         "triples": args.triples,
         "quads": manifest["triples"],
-        "options": asdict(opts) | {"workers": args.workers},
+        "options": asdict(opts) | {"workers": args.workers, "rounds": args.rounds},
         "starts": starts,
         "skipped": skipped,
         "machine": machine(),
-        "results": [asdict(r) for r in results],
+        "results": results,
     }
 
 
@@ -189,21 +192,51 @@ def cell(m: dict[str, Any] | None) -> str:
     return text
 
 
+def by_server_and_case(results: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Each server's measurements of a case, rounds taken together: the median throughput and
+    latencies, failures summed, and the ratios of our app to the bare store of each round."""
+    rounds: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for m in results:
+        rounds.setdefault((m["server"], m["case"]), []).append(m)
+    merged = {}
+    for key, ms in rounds.items():
+        answered = [m for m in ms if m["rps"] is not None]
+        one = dict(answered[len(answered) // 2] if answered else ms[0])
+        for field in ("rps", "p50_ms", "p99_ms"):
+            values = [m[field] for m in answered if m[field] is not None]
+            one[field] = statistics.median(values) if values else None
+        one["errors"] = sum(m["errors"] for m in ms)
+        one["timeouts"] = sum(m["timeouts"] for m in ms)
+        one["rounds"] = ms
+        merged[key] = one
+    return merged
+
+
 def ratio(ours: dict[str, Any] | None, bare: dict[str, Any] | None, cls: str) -> str:
+    """Our app / the bare store: the median of the rounds' ratios (each pair measured back to
+    back), with their range when there were several."""
     if not (ours and bare and ours["rps"] and bare["rps"]):
         return "n/a"
-    value = ours["rps"] / bare["rps"]
+    pairs = {m.get("round", 0): m["rps"] for m in ours["rounds"] if m["rps"]}
+    ratios = [
+        pairs[m.get("round", 0)] / m["rps"]
+        for m in bare["rounds"]
+        if m["rps"] and m.get("round", 0) in pairs
+    ]
+    value = statistics.median(ratios) if ratios else ours["rps"] / bare["rps"]
+    spread = f" ({min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
     target = TARGET.get(cls)
     if target is None:
-        return f"{value:.2f}x"
-    return f"{value:.2f}x (≥ {target:g}x: {'met' if value >= target else '**not met**'})"
+        return f"{value:.2f}x{spread}"
+    verdict = "met" if value >= target else "**not met**"
+    return f"{value:.2f}x{spread} (≥ {target:g}x: {verdict})"
 
 
 def also_section(runs: list[dict[str, Any]]) -> list[str]:
     """Other runs (the same stores with more workers, say): ours / bare per query and store."""
     lines: list[str] = []
     for run in runs:
-        by = {(m["server"], m["case"]): m for m in run["results"]}
+        by = by_server_and_case(run["results"])
         cases = list(dict.fromkeys(m["case"] for m in run["results"]))
         classes = {m["case"]: m["cls"] for m in run["results"]}
         stores = [s for s in STORES if s not in run["skipped"]]
@@ -230,7 +263,7 @@ def also_section(runs: list[dict[str, Any]]) -> list[str]:
 def section(
     run: dict[str, Any], *, when: str, command: str, also: Sequence[dict[str, Any]] = ()
 ) -> str:
-    by = {(m["server"], m["case"]): m for m in run["results"]}
+    by = by_server_and_case(run["results"])
     cases = list(dict.fromkeys(m["case"] for m in run["results"]))
     classes = {m["case"]: m["cls"] for m in run["results"]}
     stores = [s for s in STORES if s not in run["skipped"]]
@@ -280,7 +313,7 @@ def section(
             f"mix of `bench/run.py` (its probe, {o['warmup']:g} s of warm-up and "
             f"{o['seconds']:g} s of wrk with {o['clients']} keep-alive connections per query "
             f"and server; client timeout {o['timeout']:g} s), result cache off, our app with "
-            f"{workers_text(o['workers'])}. "
+            f"{workers_text(o['workers'])}. {rounds_text(o.get('rounds', 1))}"
             "Our app on a remote store (`SCIDIP_STORE=sparql`) and that bare store are measured "
             "back to back for each query, the store started on loopback as the tests start it "
             "(`tests/remote_stores.py`: Oxigraph server on disk, `--location`; Virtuoso 7 with "
@@ -314,6 +347,16 @@ def section(
             "on this shared machine is large: compare ratios, not throughputs, across runs.",
             *also_section(list(also)),
         ]
+    )
+
+
+def rounds_text(rounds: int) -> str:
+    if rounds <= 1:
+        return ""
+    return (
+        f"Each query ran {rounds} rounds of our app then the bare store, back to back: the "
+        "tables give the medians of the rounds, and a ratio is the median of the rounds' "
+        "ratios, with their range in brackets. "
     )
 
 
@@ -368,6 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     add("--warmup", type=float, default=2, help="warm-up per query (default 2; 0: none)")
     add("--timeout", type=float, default=30, help="client timeout of a probe (default 30)")
     add("--workers", type=int, default=0, help="our app's workers (0, the default: its own)")
+    add("--rounds", type=int, default=3, help="ours and bare back to back, rounds (default 3)")
     add("--queries", default="", help="comma-separated query names (default: all)")
     add("--seed", type=int, default=42, help="data generator seed (default 42)")
     add("--report", default="", help="only rewrite the section from this results file")
