@@ -62,6 +62,7 @@ class Measurement:
     load_average: float | None = None
     load_average_before: float | None = None
     warnings: int | None = None
+    shacl_s: float | None = None
 
     @property
     def ratio(self) -> float:
@@ -103,6 +104,7 @@ def measure(triples: int, folder: Path) -> Measurement:
         store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
     theirs = time.perf_counter() - started
     before = sum(1 for _ in ox.parse(path=str(reference), format=ox.RdfFormat.TRIG))
+    floor = shacl_alone(store)
     return Measurement(
         data=folder.name,
         triples=triples,
@@ -115,15 +117,35 @@ def measure(triples: int, folder: Path) -> Measurement:
         load_average=load_after,
         load_average_before=load_before,
         warnings=int(counted[1]) if (counted := re.search(r"; (\d+) warnings", done.stdout)) else 0,
+        shacl_s=floor,
     )
+
+
+def shacl_alone(store: ox.Store) -> float | None:
+    """Seconds the ``shacl`` package (Rust, the fastest SHACL engine on PyPI that the gate
+    uses) takes to validate the would-be state against the bundled shapes, alone: the text is
+    written first, the clock runs over its parsing and validation only. No complete gate can
+    take less; None where the package is not installed."""
+    try:
+        import shacl
+    except ImportError:
+        return None
+    from scidip_graph.ingest.validation import default_shapes
+
+    shapes = shacl.Shapes.from_text(default_shapes().serialize(format="nt"), format="ntriples")
+    text = store.dump(format=ox.RdfFormat.N_QUADS).decode()
+    started = time.perf_counter()
+    shapes.validate_text(text, format="nquads", allow_warnings=True)
+    return time.perf_counter() - started
 
 
 def table(results: list[Measurement]) -> list[str]:
     lines = [
         "| data | quads loaded | `scidip-graph load` s | quads/s | pyoxigraph `bulk_load` s "
         "| quads/s | ratio | target (at most 1.5x) | stages of ours: parse / compare / "
-        "validate / commit s | warnings reported | load average before / after |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
+        "validate / commit s | warnings reported | `shacl` alone s (x `bulk_load`) "
+        "| load average before / after |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     for m in results:
         stages = " / ".join(f"{m.stages.get(s, 0):.1f}" for s in ("parse", "compare", "validate"))
@@ -135,9 +157,15 @@ def table(results: list[Measurement]) -> list[str]:
             f"| {m.data} | {m.loaded_quads:,} | {m.ours_s:,.1f} | {m.loaded_quads / m.ours_s:,.0f} "
             f"| {m.pyoxigraph_s:,.1f} | {m.loaded_quads / m.pyoxigraph_s:,.0f} | {m.ratio:,.1f}x "
             f"| {met} | {stages} | {m.warnings if m.warnings is not None else '?'} "
-            f"| {_load(m.load_average_before)} / {_load(m.load_average)} |"
+            f"| {_floor(m)} | {_load(m.load_average_before)} / {_load(m.load_average)} |"
         )
     return lines
+
+
+def _floor(m: Measurement) -> str:
+    if m.shacl_s is None:
+        return "not installed"
+    return f"{m.shacl_s:,.1f} ({m.shacl_s / m.pyoxigraph_s:.2f}x)"
 
 
 def _load(value: float | None) -> str:
@@ -182,6 +210,13 @@ def report_section(results: list[Measurement], *, when: str, command: str) -> st
             "machine is shared with other engineers' work: the load average (1-minute, 2 "
             "cores) is given before and after each run; above 2, every figure is inflated, "
             "ours and pyoxigraph's alike.",
+            "",
+            "**The floor.** The `shacl` column is that package alone validating the whole "
+            "would-be state against the bundled shapes, in the same run (its N-Quads written "
+            "beforehand, off the clock): the fastest SHACL engine on PyPI, and the one the gate "
+            "screens with. No load that validates all it loads can take less, before it has "
+            "parsed, compared or committed anything: where that column is near or above 1.5x, "
+            "the target cannot be met with the SHACL engines on PyPI.",
             "",
         ]
     )
