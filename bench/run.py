@@ -735,7 +735,8 @@ def ratio(
         return "n/a", None
     if other["at_least_seconds"]:  # one request's work at a time: under 1 / that a second
         bound = ours["rps"] * other["at_least_seconds"]
-        return f"> {bound:,.0f}x (≥ {target:g}x: {met(bound >= target)})", bound >= target
+        shown = f"{bound:,.0f}" if bound >= 10 else f"{bound:.2f}"
+        return f"> {shown}x (≥ {target:g}x: {met(bound >= target)})", bound >= target
     if not other["rps"]:
         return "n/a", None
     value = ours["rps"] / other["rps"]
@@ -792,7 +793,8 @@ def circumstances(run: dict[str, Any]) -> str:
     loads = [m["load_average"] for m in run["results"] if m.get("load_average") is not None]
     if loads:
         parts.append(f"load average (1 min) {min(loads):.1f}-{max(loads):.1f} during the run")
-    said = "; ".join(parts).capitalize() + ". " if parts else ""
+    said = "; ".join(parts) + ". " if parts else ""
+    said = said[:1].upper() + said[1:]  # not str.capitalize, which lowers the rest
     for name, why in run.get("not_run", {}).items():
         said += f"{name} was not run at this size: {why}. "
     return said
