@@ -405,8 +405,8 @@ SERVERS = {
         slow=True,
         largest=1_000_000,
         why_not=(
-            "it keeps the data in rdflib's in-memory store (about 1 KiB a triple) and took 62 s "
-            "to load 1M; at 10M one load would take over ten minutes, and every probe that "
+            "it keeps the data in rdflib's in-memory store and took 62 s to load 1M here; "
+            "at 10M one load would take some ten minutes, and every probe that "
             "times out restarts it"
         ),
     ),
