@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -96,6 +97,26 @@ class LiveServer:
         while len(pids := self.workers()) < count and time.monotonic() < deadline:
             time.sleep(0.05)
         return set(pids)
+
+    def worker_holding(self, client_port: int) -> int | None:
+        """The worker whose descriptor table holds the server's end of the loopback connection
+        from ``client_port`` (None: no worker holds it, e.g. while it is being handed over).
+        Linux: the socket's inode from ``/proc/net/tcp``, then the workers' ``fd`` links."""
+        wanted = f":{self.port:04X}", f":{client_port:04X}"
+        inode = None
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[1].endswith(wanted[0]) and fields[2].endswith(wanted[1]):
+                inode = fields[9]
+        if inode is None:
+            return None
+        for pid in self.workers():
+            with contextlib.suppress(OSError):  # a worker exiting meanwhile
+                for fd in Path(f"/proc/{pid}/fd").iterdir():
+                    with contextlib.suppress(OSError):
+                        if os.readlink(fd) == f"socket:[{inode}]":
+                            return pid
+        return None
 
     def kill(self) -> None:
         """SIGKILL the server's whole process group (``session=True``): master and workers."""

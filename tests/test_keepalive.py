@@ -47,6 +47,12 @@ def one_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
     yield from serving(tmp_path_factory, 1, SCIDIP_HEAVY_AFTER="0.5", SCIDIP_MAX_HEAVY="1")
 
 
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """Two workers, a query heavy after 1 s: one can run it while the other answers."""
+    yield from serving(tmp_path_factory, 2, SCIDIP_HEAVY_AFTER="1", SCIDIP_MAX_HEAVY="1")
+
+
 def read_answers(sock: socket.socket) -> tuple[list[bytes], str]:
     """Read raw answers until the server closes; the heads, and how it ended ("closed" by a
     FIN, or "reset")."""
@@ -209,6 +215,79 @@ def test_a_new_connection_is_served_while_kept_ones_keep_the_only_worker_busy(
     # Its turn comes after the requests already waiting in the worker (one per kept
     # connection, and the one running), not after the kept connections have sent dozens more.
     assert overtaken < 4 * len(kept), f"{overtaken} kept requests answered before the new one"
+
+
+def kept_in_each_worker(
+    server: LiveServer, each: int
+) -> dict[int, list[http.client.HTTPConnection]]:
+    """Kept connections, opened one after the other and answered once, grouped by the worker
+    that holds each, until both workers hold ``each`` (which worker accepts is the kernel's
+    choice)."""
+    held: dict[int, list[http.client.HTTPConnection]] = {}
+    for _ in range(60):
+        if len(held) == 2 and min(len(c) for c in held.values()) >= each:
+            break
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        conn.request("GET", ASK, headers=JSON)
+        assert conn.getresponse().read()
+        pid = server.worker_holding(conn.sock.getsockname()[1])
+        assert pid is not None
+        held.setdefault(pid, []).append(conn)
+    assert len(held) == 2 and min(len(c) for c in held.values()) >= each, {
+        pid: len(c) for pid, c in held.items()
+    }
+    return held
+
+
+def test_connections_given_away_are_taken_by_a_worker_busy_with_its_kept_ones(
+    two_workers: LiveServer,
+) -> None:
+    """A worker whose query turns heavy gives its kept connections away. The other worker,
+    answering its own kept connections back to back, is never idle: it must take them all the
+    same, not leave them waiting until the heavy query ends (under wrk, lookups waited 4 s
+    beside heavy queries stopped at a 3 s limit, until the stopped worker's replacement took
+    them)."""
+    held = kept_in_each_worker(two_workers, 3)
+    (_, victims), (busy_pid, busy) = held.items()
+    values = " ".join(str(i) for i in range(200))
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?x {{ {values} }} VALUES ?y {{ {values} }} }}"
+    stop = threading.Event()
+
+    def keep_busy(conn: http.client.HTTPConnection) -> None:
+        while not stop.is_set():
+            conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}), headers=JSON)
+            assert conn.getresponse().read()
+
+    heavy: dict[str, float | int] = {}
+
+    def run_heavy() -> None:
+        target = "/sparql?" + urllib.parse.urlencode({"query": HEAVY, "timeout": "6"})
+        victims[0].request("GET", target, headers=JSON)  # in its kept worker: heavy_pid
+        answer = victims[0].getresponse()
+        answer.read()
+        heavy["status"], heavy["at"] = answer.status, time.monotonic()
+
+    threads = [threading.Thread(target=keep_busy, args=(conn,)) for conn in busy]
+    threads.append(threading.Thread(target=run_heavy))
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(2)  # the query turned heavy after 1 s; its worker gave its others away
+        for conn in victims[1:]:
+            conn.request("GET", ASK, headers=JSON)
+            answer = conn.getresponse()
+            assert answer.status == 200 and json.loads(answer.read())["boolean"] is True
+            answered_at = time.monotonic()
+            # Answered by the busy worker while the heavy query still ran, on its connection.
+            assert "at" not in heavy or answered_at < float(heavy["at"]), "waited for it"
+            assert two_workers.worker_holding(conn.sock.getsockname()[1]) == busy_pid
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert heavy["status"] == 503  # stopped at its time limit
+    for conn in victims + busy:
+        conn.close()
 
 
 def test_a_request_ends_exactly_only_when_no_byte_of_another_came_with_it() -> None:

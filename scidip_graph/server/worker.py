@@ -47,12 +47,12 @@ it (a request usually arrives whole with its connection), and runs that request 
 accepts another; while the app runs, the loop does not turn, so a busy worker accepts nothing
 and the queue's requests go to idle workers. When no worker is idle (each answering its kept
 connections' requests back to back), a connection that has waited :data:`ACCEPT_WAIT` in the
-queue is taken by the next worker between two requests. What stays exposed: a client whose
-request had been arriving slowly, parked in a worker that then starts a long query, waits for
-that query (at most the query time limit). Handing parked connections to an idle worker would
-take passing file descriptors between processes; not worth it for a client that was slow
-anyway. While the app runs, the outboxes are not flushed either; the kernel's buffers keep the
-readers going meanwhile.
+queue is taken by the next worker between two requests, and so is a connection another worker
+handed over. What stays exposed: a connection in a worker that starts a long query waits until
+the query turns heavy (``heavy_after``) and the worker hands it over; a request of more than
+:data:`~scidip_graph.server.handoff.MAX_CARRIED` read so far cannot be carried, and waits for
+the query (at most the query time limit). While the app runs, the outboxes are not flushed
+either; the kernel's buffers keep the readers going meanwhile.
 
 Why not hold at most ``backlog`` waiting clients per worker: 300 clients dripping headers then
 filled both workers' 64 places and the kernel's queue, and a light query waited 11 s. A waiting
@@ -88,10 +88,11 @@ TICK = 1.0
 ACCEPT_BURST = 32
 """Connections accepted in a row while none brings a whole request (a burst of slow clients)."""
 ACCEPT_WAIT = 0.02
-"""Seconds a new connection may wait in the kernel's queue while this worker has requests to
-run, before it takes one anyway: an idle worker takes it first, and when none is idle (every
-worker busy with its kept connections' requests), it does not wait for one. Before, the first
-request of a new connection waited up to 1.2 s behind the kept ones."""
+"""Seconds a new connection may wait in the kernel's queue, or a handed-over one in the
+hand-over queue, while this worker has requests to run, before it takes one anyway: an idle
+worker takes it first, and when none is idle (every worker busy with its kept connections'
+requests), it does not wait for one. Before, the first request of a new connection waited up to
+1.2 s behind the kept ones, and a handed-over one until the heavy query it left ended."""
 _LISTENER = "listener"
 _HANDOFF = "handoff"
 _WAKE = "wake"
@@ -136,6 +137,7 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
         self._ready: deque[Client] = deque()
         self._listening = self._taking = False
         self._queued_since: float | None = None  # a connection waits in the kernel's queue
+        self._handed_since: float | None = None  # a connection waits in the hand-over queue
         for listener in self.sockets:
             listener.setblocking(False)
         stop_by: float | None = None
@@ -147,7 +149,7 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
             if stop_by is not None and not self._clients:
                 break
             # Read and write first, then the deadlines: bytes that came while the app ran count.
-            queued = False
+            queued = handed = False
             for key, _ in self._selector.select(wait):
                 if key.data is _WAKE:
                     self._drain_wakeups()
@@ -155,17 +157,20 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
                     queued = True
                     self._accept(key.fileobj)
                 elif key.data is _HANDOFF:
+                    handed = True
                     self._take_handed()
                 elif action := _ON_EVENT.get(key.data.phase):
                     self._step(key.data, action)
             if not queued:
                 self._queued_since = None
+            if not handed:
+                self._handed_since = None
             soonest = self._expire()
             served = bool(self._ready)
             if served:
                 self._serve(self._ready.popleft())
             room = stop_by is None and len(self._clients) < self._max_clients
-            self._listen(room, taking=room and not self._ready)
+            self._listen(room, taking=room)
             wait = 0.0 if served else max(0.0, min(TICK, soonest - time.monotonic()))
         self._selector.close()
 
@@ -207,9 +212,20 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
             self._add(sock, addr)
 
     def _take_handed(self) -> None:
-        """Take a connection another worker gave away (see :meth:`shed`)."""
-        if self._ready or len(self._clients) >= self._max_clients:
+        """Take a connection another worker gave away (see :meth:`shed`): at once when idle;
+        with requests to run, once it has waited :data:`ACCEPT_WAIT` for an idle worker. It
+        has waited already, in the worker that gave it away: while every worker answers its
+        kept connections back to back, none is ever idle, and it would wait for the heavy
+        query it was given away from to end (seconds, under load) had only idle ones taken."""
+        if len(self._clients) >= self._max_clients:
             return
+        if self._ready:
+            now = time.monotonic()
+            if self._handed_since is None:
+                self._handed_since = now
+            if now - self._handed_since < ACCEPT_WAIT:
+                return
+        self._handed_since = None
         handed = self._handoff.take()
         if handed is None:
             return  # another idle worker was quicker
@@ -377,8 +393,8 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
         return soonest
 
     def _listen(self, on: bool, *, taking: bool) -> None:
-        """Watch the listening sockets (``on``) and the connections other workers hand over
-        (``taking``: only while idle, since a handed connection has waited already)."""
+        """Watch the listening sockets (``on``) and the queue of connections other workers
+        hand over (``taking``)."""
         if on != self._listening:
             for listener in self.sockets:
                 if on:
