@@ -50,9 +50,11 @@ TARGET = {"medium": 0.8, "heavy": 0.8}
 
 sys.path.insert(0, str(ROOT))  # tests/remote_stores.py starts the stores as the tests do
 
+from bench_heavy import cpu_seconds  # noqa: E402
 from run import (  # noqa: E402  (bench/ is the script's folder)
     OURS_COMMAND,
     SERVERS,
+    Case,
     Context,
     Measurement,
     Options,
@@ -138,9 +140,21 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     starts: dict[str, float] = {}
 
-    def note(m: Measurement, round_: int = 0) -> None:
+    def note(m: Measurement, round_: int = 0, cpu: dict[str, float] | None = None) -> None:
         print(f"  {m.server:28} {m.case:16} {round_} {describe(m)}", file=sys.stderr)
-        results.append(asdict(m) | {"round": round_})
+        results.append(asdict(m) | {"round": round_} | ({"cpu": cpu} if cpu else {}))
+
+    def measured(
+        server: Server, case: Case, store: StoreServer, app: Server
+    ) -> tuple[Measurement, dict[str, float]]:
+        """A measure, and the CPU seconds our app's processes and the store's used meanwhile
+        (warm-up and probe included), with the measure's wall time."""
+        pids = {"app": app.proc.pid, "store": store.process.pid}  # type: ignore[union-attr]
+        before = {who: cpu_seconds(pid) for who, pid in pids.items()}
+        started = time.monotonic()
+        m = measure(server, case, opts)
+        cpu = {who: cpu_seconds(pid) - before[who] for who, pid in pids.items()}
+        return m, cpu | {"wall": time.monotonic() - started}
 
     embedded = Context(data, args.workers, logs, OURS_COMMAND)
     kind = SERVERS["ours"]
@@ -178,7 +192,8 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
                         # Who goes first alternates: what is left of a drift, both pay.
                         pair = (app, bare) if round_ % 2 == 0 else (bare, app)
                         for server in pair:
-                            note(measure(server, case, opts), round_)
+                            m, cpu = measured(server, case, store, app)
+                            note(m, round_, cpu)
     return {
         "size": size_label(args.triples),
         "triples": args.triples,
@@ -251,6 +266,37 @@ def ratio(ours: dict[str, Any] | None, bare: dict[str, Any] | None, cls: str) ->
     return f"{value:.2f}x{spread} (≥ {target:g}x: {verdict})"
 
 
+def cpu_lines(run: dict[str, Any]) -> list[str]:
+    """Where the CPU went, when the run recorded it: per answer, our app's processes and the
+    store's, medians of the rounds. The machine's two cores are shared by the store, our app
+    and wrk: when the store needs both, every millisecond our app spends is one it does not."""
+    rows = []
+    for case in dict.fromkeys(m["case"] for m in run["results"]):
+        for store in STORES:
+            cells = []
+            for who, server in (("app", f"ours on {store}"), ("store", f"ours on {store}"),
+                                ("store", f"bare {store}")):  # fmt: skip
+                per = [
+                    1000 * m["cpu"][who] / (m["rps"] * m["cpu"]["wall"])
+                    for m in run["results"]
+                    if m["server"] == server and m["case"] == case and m.get("cpu") and m["rps"]
+                ]
+                cells.append(f"{statistics.median(per):,.1f}" if per else "-")
+            if cells != ["-"] * 3:
+                rows.append(f"| {case} | {store} | " + " | ".join(cells) + " |")
+    if not rows:
+        return []
+    return [
+        "",
+        "CPU per answer in ms (the processes' user and system time over the whole measure, "
+        "warm-up included, divided by the answers at the measured rate; medians of the rounds):",
+        "",
+        "| query | store | our app | the store, under our app | the store, bare |",
+        "| --- | --- | ---: | ---: | ---: |",
+        *rows,
+    ]
+
+
 def also_section(runs: list[dict[str, Any]]) -> list[str]:
     """Other runs (the same stores with more workers, say): ours / bare per query and store."""
     lines: list[str] = []
@@ -281,6 +327,7 @@ def also_section(runs: list[dict[str, Any]]) -> list[str]:
                 ours, bare = by.get((f"ours on {s}", case)), by.get((f"bare {s}", case))
                 cells += [cell(ours), ratio(ours, bare, classes[case])]
             lines.append(f"| {case} | {classes[case]} | " + " | ".join(cells) + " |")
+        lines += cpu_lines(run)
     return lines
 
 
@@ -363,6 +410,7 @@ def section(
             "Latency p50 / p99 in ms:",
             "",
             *latency,
+            *cpu_lines(run),
             "",
             "How to read it: each of our workers holds one query at a time while the store "
             "evaluates it, so with as many workers as cores the store sees at most that many "
