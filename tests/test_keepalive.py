@@ -262,7 +262,7 @@ def test_connections_given_away_are_taken_by_a_worker_busy_with_its_kept_ones(
 
     def run_heavy() -> None:
         target = "/sparql?" + urllib.parse.urlencode({"query": HEAVY, "timeout": "6"})
-        victims[0].request("GET", target, headers=JSON)  # in its kept worker: heavy_pid
+        victims[0].request("GET", target, headers=JSON)  # runs in the victims' worker
         answer = victims[0].getresponse()
         answer.read()
         heavy["status"], heavy["at"] = answer.status, time.monotonic()

@@ -190,15 +190,10 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
         """Accept connections until one brings a whole request (usually the first), the queue
         is empty, or :data:`ACCEPT_BURST` connections were taken. With requests to run, one
         connection, and only once it has waited :data:`ACCEPT_WAIT` for an idle worker."""
-        burst = ACCEPT_BURST
-        if self._ready:
-            now = time.monotonic()
-            if self._queued_since is None:
-                self._queued_since = now
-            if now - self._queued_since < ACCEPT_WAIT:
-                return
-            burst = 1
-        self._queued_since = None
+        leave, self._queued_since = self._leave_to_idle(self._queued_since)
+        if leave:
+            return
+        burst = 1 if self._ready else ACCEPT_BURST
         for taken in range(burst):
             if (self._ready and taken) or len(self._clients) >= self._max_clients:
                 return
@@ -219,13 +214,9 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
         query it was given away from to end (seconds, under load) had only idle ones taken."""
         if len(self._clients) >= self._max_clients:
             return
-        if self._ready:
-            now = time.monotonic()
-            if self._handed_since is None:
-                self._handed_since = now
-            if now - self._handed_since < ACCEPT_WAIT:
-                return
-        self._handed_since = None
+        leave, self._handed_since = self._leave_to_idle(self._handed_since)
+        if leave:
+            return
         handed = self._handoff.take()
         if handed is None:
             return  # another idle worker was quicker
@@ -236,6 +227,20 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
             sock.close()
             return
         self._add(sock, addr, carried)
+
+    def _leave_to_idle(self, since: float | None) -> tuple[bool, float | None]:
+        """The rule for a connection waiting in a queue (the kernel's, or the hand-over one)
+        that this worker sees: idle, it takes it; with requests to run, it leaves it to an
+        idle worker until it has waited :data:`ACCEPT_WAIT` since this worker first saw it
+        waiting (``since``). Returns whether to leave it, and the new ``since``."""
+        if not self._ready:
+            return False, None
+        now = time.monotonic()
+        if since is None:
+            since = now
+        if now - since < ACCEPT_WAIT:
+            return True, since
+        return False, None
 
     def _add(self, sock: socket.socket, addr: Any, carried: bytes | None = None) -> None:
         """Hold a new connection (``carried``: the bytes of its request another worker read;
