@@ -346,6 +346,116 @@ def test_two_app_instances_on_one_store_see_each_others_writes_at_once(
     oxigraph_server.wipe()
 
 
+class VersionReads:
+    """Counts the data-version reads an app's store makes."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.store = client.application.extensions["scidip"]["store"]
+        self.count = 0
+        read = self.store.read_version
+
+        def counted() -> str | None:
+            self.count += 1
+            return read()
+
+        self.store.read_version = counted
+
+    def since(self, before: int) -> int:
+        return self.count - before
+
+
+def csv(client: FlaskClient, query: str, etag: str | None = None) -> tuple[int, str, list[str]]:
+    headers = {"Accept": "text/csv", **({"If-None-Match": etag} if etag else {})}
+    answer = client.get("/sparql", query_string={"query": query}, headers=headers)
+    return answer.status_code, answer.headers["ETag"], sorted(answer.text.splitlines())
+
+
+def write_elsewhere(server: StoreServer, tmp_path: Path, update: str) -> None:
+    """An update through another app instance's store (its own connections, its own version)."""
+    other = RemoteStore.from_settings(remote_settings(server, tmp_path / "elsewhere"))
+    try:
+        apply_update(other, update, curator=ADMIN)
+    finally:
+        other.close()
+
+
+def test_a_query_does_not_wait_for_the_data_version_and_its_etag_says_so(
+    oxigraph_server: StoreServer, tmp_path: Path
+) -> None:
+    """The version costs the store a query: a plain query's answer, read from the store, does
+    not wait for it, and the version this worker last read labels it as a weak ETag (it may be
+    older than the answer, never newer); a conditional request reads it first."""
+    oxigraph_server.wipe()
+    (tmp_path / "elsewhere").mkdir()
+    client = remote_client(oxigraph_server, tmp_path, cache_bytes=0)
+    reads = VersionReads(client)
+    query = f"SELECT ?o WHERE {{ <{ADA}> ?p ?o }}"
+    status, etag, body = csv(client, query)
+    assert (status, body, reads.count) == (200, ["o"], 0)
+    assert etag.startswith('W/"')
+    status, _, _ = csv(client, query, etag)
+    assert (status, reads.count) == (304, 1)  # read, and still the same
+    write_elsewhere(
+        oxigraph_server,
+        tmp_path,
+        f'INSERT DATA {{ GRAPH <{G1}> {{ <{ADA}> <http://schema.org/name> "Ada"@en }} }}',
+    )
+    status, late_etag, body = csv(client, query)  # no read: the answer is current, the tag old
+    assert (status, body, reads.count) == (200, ["Ada", "o"], 1)
+    assert late_etag == etag
+    status, new_etag, body = csv(client, query, late_etag)  # the old tag: no 304
+    assert (status, body, reads.count) == (200, ["Ada", "o"], 2)
+    assert new_etag != etag and not new_etag.startswith("W/")  # read first: a strong tag
+    assert csv(client, query, new_etag)[0] == 304
+    oxigraph_server.wipe()
+
+
+def test_a_cached_answer_is_served_only_while_the_store_holds_its_version(
+    oxigraph_server: StoreServer, tmp_path: Path
+) -> None:
+    oxigraph_server.wipe()
+    (tmp_path / "elsewhere").mkdir()
+    client = remote_client(oxigraph_server, tmp_path, cache_min_seconds=0.0)
+    reads = VersionReads(client)
+    events: list[str] = []
+    client.application.extensions["scidip"]["service"].on_event = events.append
+    query = f"SELECT ?o WHERE {{ <{ADA}> ?p ?o }}"
+    assert csv(client, query)[2] == ["o"] and (reads.count, events) == (0, [])  # kept
+    assert csv(client, query)[2] == ["o"] and (reads.count, events) == (1, ["cache_hit"])
+    write_elsewhere(
+        oxigraph_server,
+        tmp_path,
+        f'INSERT DATA {{ GRAPH <{G1}> {{ <{ADA}> <http://schema.org/name> "Ada"@en }} }}',
+    )
+    # The kept answer's version is gone: read again, and kept at the new version.
+    assert csv(client, query)[2] == ["Ada", "o"] and (reads.count, events) == (2, ["cache_hit"])
+    assert csv(client, query)[2] == ["Ada", "o"] and events == ["cache_hit", "cache_hit"]
+    oxigraph_server.wipe()
+
+
+def test_what_is_derived_once_per_version_follows_another_instances_write(
+    oxigraph_server: StoreServer, tmp_path: Path
+) -> None:
+    """The graph list (which a query with GRAPH is given), the service description: read
+    once per version, and the version read first, whoever wrote."""
+    oxigraph_server.wipe()
+    (tmp_path / "elsewhere").mkdir()
+    client = remote_client(oxigraph_server, tmp_path, cache_bytes=0)
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    graphs = csv(client, query)[2]
+    described = client.get("/sparql", headers={"Accept": "text/turtle"}).text
+    new = "https://w3id.org/scidip/graph/new"
+    assert new not in graphs and new not in described
+    write_elsewhere(
+        oxigraph_server,
+        tmp_path,
+        f'INSERT DATA {{ GRAPH <{new}> {{ <{ADA}> <http://schema.org/name> "Ada"@en }} }}',
+    )
+    assert csv(client, query)[2] == sorted([*graphs, new])
+    assert new in client.get("/sparql", headers={"Accept": "text/turtle"}).text
+    oxigraph_server.wipe()
+
+
 def test_a_large_graph_reaches_the_store_in_updates_it_can_compile(
     server: StoreServer, tmp_path: Path
 ) -> None:

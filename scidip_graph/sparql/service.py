@@ -272,19 +272,33 @@ class SparqlService:
         """Run a checked query and build its response (ETag, cache, time limit, row cap)."""
         kind = _KIND_OF_FORM.get(info.form or "SELECT", "results")
         fmt = negotiate(kind, accept, format=op.format)
+        revalidating = conditional and bool(if_none_match)
+        if revalidating:  # a 304 says the data is still what it was: the version must be current
+            self.store.confirm_version()
         version = self.store.version
         key = _request_key(version, op, fmt, self.base_iri)
+        cached = self.cache.get(key) if self.cache else None
+        # A cached answer was computed at the version this worker last read: served only if
+        # the store still holds that version.
+        if (
+            cached is not None
+            and not self.store.version_confirmed
+            and self.store.confirm_version() != version
+        ):
+            key = _request_key(self.store.version, op, fmt, self.base_iri)
+            cached = self.cache.get(key) if self.cache else None
         etag = key[:32]
         headers = [
-            ("ETag", quote_etag(etag)),
+            # An unconfirmed version labels answers read after it, never before: it may be
+            # older than the answer (see Store.version_confirmed), so the tag is weak there.
+            ("ETag", quote_etag(etag, weak=not self.store.version_confirmed)),
             ("Vary", "Accept"),
             ("Cache-Control", "public, max-age=60"),
         ]
         # Weak comparison, as RFC 9110 asks of If-None-Match: Werkzeug's, as for the pages.
-        if conditional and if_none_match and parse_etags(if_none_match).contains_weak(etag):
+        if revalidating and parse_etags(if_none_match).contains_weak(etag):
             return Response(304, headers), Outcome(cached=True)
         outcome = Outcome()
-        cached = self.cache.get(key) if self.cache else None
         if cached is not None:
             body, meta = cached
             outcome.rows, outcome.capped_by, outcome.cached = meta["rows"], meta["capped"], True

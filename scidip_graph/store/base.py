@@ -3,8 +3,9 @@
 A store holds a dataset (a default graph and named graphs) and answers SPARQL. The interface
 is small on purpose (STYLE habit 5): callers ask a store what it can do through its capability
 flags instead of checking its class, and call what every store has (:meth:`Store.refresh`,
-:attr:`Store.data_dir`, :meth:`Store.last_modified`, :attr:`Store.version`) instead of
-probing for it; where a backend has nothing to do, the base class's default does nothing.
+:meth:`Store.confirm_version`, :attr:`Store.data_dir`, :meth:`Store.last_modified`,
+:attr:`Store.version`) instead of probing for it; where a backend has nothing to do, the base
+class's default does nothing.
 """
 
 from __future__ import annotations
@@ -126,6 +127,30 @@ class Store(ABC):
         must be cheap when nothing changed. By default there is nothing to catch up with.
         """
         return 0
+
+    def refresh_lazily(self) -> None:
+        """Before a request: :meth:`refresh`, where that is cheap (the default).
+
+        A store whose version costs a round trip to another server to read (the remote
+        store) only notes here that its :attr:`version` may be behind; what needs it current
+        (a conditional request, a cached answer, what is derived per version) calls
+        :meth:`confirm_version`, and a query's answer, read from the store itself, does not
+        wait for it.
+        """
+        self.refresh()
+
+    @property
+    def version_confirmed(self) -> bool:
+        """Whether :attr:`version` was read from the data since the request began: always,
+        where :meth:`refresh_lazily` refreshes. An unconfirmed version is never newer than the
+        data a query reads next, only possibly older."""
+        return True
+
+    def confirm_version(self) -> str:
+        """The data version, read now unless it was since the request began."""
+        if not self.version_confirmed:
+            self.refresh()
+        return self.version
 
     def last_modified(self) -> str | None:
         """When the data was last changed through the store (ISO 8601), or None.

@@ -27,6 +27,16 @@ matches only while the data version is still the one the change was computed on:
 compare-and-set. Another instance that wrote in between makes it change nothing, and the
 writer gets a 409. A store that applies one update atomically (Oxigraph server, Virtuoso) thus
 never holds half a write, nor a write checked against a state that is gone.
+
+**The data version** costs a query to read, so it is not read before every request
+(:meth:`RemoteStore.refresh_lazily`). A query's answer comes from the store itself, current
+whatever the version this instance last read; that version labels it, and is never newer than
+the data the answer was read from (versions never repeat, and a write changes the data and
+the version in one update). So a label can only be too old, which costs a client a full
+answer it could have had as a 304, and is why such a label is a weak ETag. What must be
+current reads the version first (:meth:`~.base.Store.confirm_version`): a conditional
+request, a cached answer (served only when the version it was computed at is still the
+store's), and everything derived once per version (the graph list, the count, the view).
 """
 
 from __future__ import annotations
@@ -118,6 +128,7 @@ class RemoteStore(Store):
         self._version = ""
         self._derived: dict[str, object] = {}  # what was read at self._version
         self._version = self.read_version() or ""
+        self._confirmed = True  # self._version was read since the request began
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:
@@ -162,17 +173,28 @@ class RemoteStore(Store):
         """Read the store's data version (one small query); 1 when it changed, else 0."""
         now = self.read_version() or ""
         if now == self._version:
+            self._confirmed = True
             return 0
         self._set_version(now)
         return 1
+
+    def refresh_lazily(self) -> None:
+        """Before a request: only note that the version may be behind (see the module)."""
+        self._confirmed = False
+
+    @property
+    def version_confirmed(self) -> bool:
+        return self._confirmed
 
     def _set_version(self, version: str) -> None:
         with self._lock:
             self._version = version
             self._derived = {}
+            self._confirmed = True
 
     def _derive(self, key: str, compute: Callable[[], T]) -> T:
-        """What ``compute`` reads from the store, once per data version."""
+        """What ``compute`` reads from the store, once per data version (confirmed first)."""
+        self.confirm_version()
         with self._lock:
             if key in self._derived:
                 return self._derived[key]  # type: ignore[return-value]

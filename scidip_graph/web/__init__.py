@@ -105,6 +105,10 @@ def create_app(
 
     app.after_request(after_request)
     app.wsgi_app = SparqlEndpoint(  # type: ignore[method-assign]
-        app.wsgi_app, service, before=store.refresh, observe=metrics.observe, on_doomed=on_doomed
+        app.wsgi_app,
+        service,
+        before=store.refresh_lazily,
+        observe=metrics.observe,
+        on_doomed=on_doomed,
     )
     return app

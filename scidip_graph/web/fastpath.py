@@ -43,7 +43,8 @@ class SparqlEndpoint:
     Args:
         app: the WSGI app for every other route.
         service: the protocol logic.
-        before: called before each request (a durable store catches up with the log here).
+        before: called before each request (a durable store catches up with its log here; a
+            remote store notes that its version may be behind, see Store.refresh_lazily).
         observe: called with (route, status, seconds) after each request (metrics).
         on_doomed: called after the response of a request whose query overran, once the body
             is sent (the pre-fork server stops the worker there).
@@ -149,7 +150,7 @@ class SparqlEndpoint:
         """The service description in a format (negotiated like any RDF answer)."""
         settings = self.service.settings
         endpoint = _endpoint_url(environ, settings)
-        version = self.service.store.version
+        version = self.service.store.confirm_version()  # it lists the graphs as they are
         key = f"{version} {endpoint} {fmt.name}"
         cached = self._description
         if cached is None or cached[0] != key:
