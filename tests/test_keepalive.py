@@ -53,6 +53,13 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     yield from serving(tmp_path_factory, 2, SCIDIP_HEAVY_AFTER="1", SCIDIP_MAX_HEAVY="1")
 
 
+@pytest.fixture(scope="module")
+def two_patient_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """Two workers, a query heavy only after 10 s: a query of a second keeps its worker busy
+    without its kept connections being given away for it."""
+    yield from serving(tmp_path_factory, 2, SCIDIP_HEAVY_AFTER="10")
+
+
 def read_answers(sock: socket.socket) -> tuple[list[bytes], str]:
     """Read raw answers until the server closes; the heads, and how it ended ("closed" by a
     FIN, or "reset")."""
@@ -305,3 +312,31 @@ def test_a_request_ends_exactly_only_when_no_byte_of_another_came_with_it() -> N
         assert more.feed(data + b"GET / HTTP/1.1\r\n\r\n"[: rng.randint(1, 18)])
         assert not more.exact, data
         more.data.close()
+
+
+def test_requests_waiting_together_in_one_worker_are_spread_to_an_idle_one(
+    two_patient_workers: LiveServer,
+) -> None:
+    """Kept connections belong to the worker that accepted them, and one worker may have
+    accepted most of a client pool's connections at once (with 8 workers and 8 connections,
+    three workers held all 8, five idled). Requests that find themselves waiting together in a
+    worker go, but for the one it runs next, to the idle workers."""
+    server = two_patient_workers
+    held = kept_in_each_worker(server, 3)
+    (crowded_pid, crowded), (idle_pid, _) = held.items()
+    slow, *waiting = crowded[:3]
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?x ?o }"
+    slow.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}), headers=JSON)
+    time.sleep(0.3)  # it runs (about a second): its worker reads nothing meanwhile
+    for conn in waiting:
+        conn.request("GET", ASK, headers=JSON)
+    answer = slow.getresponse()
+    assert answer.status == 200 and answer.read()
+    holders = []
+    for conn in waiting:
+        answer = conn.getresponse()
+        assert answer.status == 200 and json.loads(answer.read())["boolean"] is True
+        holders.append(server.worker_holding(conn.sock.getsockname()[1]))
+    assert sorted(holders) == sorted([crowded_pid, idle_pid]), (crowded_pid, idle_pid, holders)
+    for conn in held[crowded_pid] + held[idle_pid]:
+        conn.close()

@@ -13,6 +13,15 @@ The queue is a datagram socket pair made by the master before it forks: every wo
 both ends, writes to one and, while idle, reads from the other. A datagram carries one
 connection whole, so a request larger than :data:`MAX_CARRIED` read so far stays where it is.
 
+Beside it, a board says which workers are idle: one byte per worker in memory the master
+maps before it forks, each worker writing only its own (its slot, given by the master, which
+also clears a slot whose worker has exited, however it ended). A worker that finds several of
+its connections' requests waiting at once gives the extra ones to the idle workers the board
+counts: connections that arrived together (a client pool opening its connections at once)
+may all have been accepted by one worker, which would answer them one after the other for as
+long as they are kept while other workers idle. Where no worker is idle, nothing moves, and
+so nothing waits in the queue.
+
 >>> with Handoff() as queue:
 ...     a, b = socket.socketpair()
 ...     assert queue.give(a, b"GET / HTTP/1.1\\r\\n")
@@ -26,10 +35,16 @@ connection whole, so a request larger than :data:`MAX_CARRIED` read so far stays
 >>> with Handoff() as queue:
 ...     print(queue.take())
 None
+>>> with Handoff(slots=3) as queue:
+...     first, second = queue.claim_slot(), queue.claim_slot()
+...     queue.set_idle(first, True); queue.set_idle(second, True)
+...     queue.idle_workers(), queue.release_slot(first), queue.idle_workers()
+(2, None, 1)
 """
 
 from __future__ import annotations
 
+import mmap
 import socket
 from types import TracebackType
 
@@ -38,14 +53,43 @@ MAX_CARRIED = 64 * 1024
 
 
 class Handoff:
-    """The queue of connections given away by busy workers, shared by every worker."""
+    """The queue of connections given away by busy workers, and the board of idle workers
+    (``slots`` places: more than the workers that may run at once), shared by every worker."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, slots: int = 1) -> None:
         self._give, self._take = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
         for end in (self._give, self._take):
             end.setblocking(False)
             end.set_inheritable(False)  # forked workers keep it; exec'd programs do not
         self._give.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 * MAX_CARRIED)
+        # Anonymous and shared: the forked workers write to the master's pages, not copies.
+        self._board = mmap.mmap(-1, slots, flags=mmap.MAP_SHARED | mmap.MAP_ANONYMOUS)
+        self._claimed = bytearray(slots)  # the master's record of the slots given out
+
+    def claim_slot(self) -> int | None:
+        """In the master, before a worker forks: a free place on the board for it (None when
+        all are taken: that worker never counts as idle)."""
+        slot = self._claimed.find(0)
+        if slot < 0:
+            return None
+        self._claimed[slot] = 1
+        self._board[slot] = 0
+        return slot
+
+    def release_slot(self, slot: int | None) -> None:
+        """In the master, once a worker has exited: its place is free and not idle."""
+        if slot is not None:
+            self._board[slot] = 0
+            self._claimed[slot] = 0
+
+    def set_idle(self, slot: int | None, idle: bool) -> None:
+        """In a worker: say whether it is idle (nothing to answer, ready to take a connection)."""
+        if slot is not None:
+            self._board[slot] = idle
+
+    def idle_workers(self) -> int:
+        """How many workers say they are idle now."""
+        return self._board[:].count(1)
 
     def fileno(self) -> int:
         """The end an idle worker waits on (for ``selectors``)."""
@@ -77,6 +121,7 @@ class Handoff:
         """Close this process's ends (connections still queued close with the last holder)."""
         self._give.close()
         self._take.close()
+        self._board.close()
 
     def __enter__(self) -> Handoff:
         return self

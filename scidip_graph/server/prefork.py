@@ -70,7 +70,9 @@ class ScidipServer(BaseApplication):  # type: ignore[misc]
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.application: Any = None
-        self.handoff = Handoff()  # made before the workers fork: they all share it
+        # Made before the workers fork: they all share it. Places on its board for twice the
+        # workers: a stopped worker's replacement may start before the master has reaped it.
+        self.handoff = Handoff(slots=2 * max(settings.workers, 1))
         super().__init__()
 
     def load_config(self) -> None:
@@ -159,12 +161,15 @@ def _child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+    server.app.handoff.release_slot(getattr(worker, "slot", None))  # however it ended
 
 
 def _pre_fork(server: Any, worker: Any) -> None:
-    """In the master, before each fork: close the store's files and connections (the change
-    log's SQLite connection must not cross a fork, see ``DurableStore.close``); each worker
-    opens its own. The master itself serves nothing, so it does not open them again."""
+    """In the master, before each fork: give the worker its place on the board of idle
+    workers (:mod:`.handoff`); close the store's files and connections (the change log's
+    SQLite connection must not cross a fork, see ``DurableStore.close``); each worker opens
+    its own. The master itself serves nothing, so it does not open them again."""
+    worker.slot = server.app.handoff.claim_slot()
     server.app.application.extensions["scidip"]["store"].close()
 
 
