@@ -48,7 +48,11 @@ accepts another; while the app runs, the loop does not turn, so a busy worker ac
 and the queue's requests go to idle workers. When no worker is idle (each answering its kept
 connections' requests back to back), a connection that has waited :data:`ACCEPT_WAIT` in the
 queue is taken by the next worker between two requests, and so is a connection another worker
-handed over. What stays exposed: a connection in a worker that starts a long query waits until
+handed over. Connections that arrive together (a client pool opening its connections at once)
+may all be accepted by one worker: when requests then wait together in a worker after a
+request that took a while, all but the one it runs next go to the idle workers
+(:meth:`PatientWorker._spread`), so the connections settle where the workers are. What stays
+exposed: a connection in a worker that starts a long query waits until
 the query turns heavy (``heavy_after``) and the worker hands it over; a request of more than
 :data:`~scidip_graph.server.handoff.MAX_CARRIED` read so far cannot be carried, and waits for
 the query (at most the query time limit). While the app runs, the outboxes are not flushed
@@ -151,9 +155,10 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
                 stop_by = self._stop()
             if stop_by is not None and not self._clients:
                 break
-            # Idle: nothing to answer, and room to take a connection another worker gives.
+            # Idle: nothing to answer, room to take a connection another worker gives, and not
+            # about to exit (a doomed worker's last answer may still be leaving).
             room = stop_by is None and len(self._clients) < self._max_clients
-            self._set_idle(room and not self._ready)
+            self._set_idle(room and not self._ready and not self._runner.doomed)
             # Read and write first, then the deadlines: bytes that came while the app ran count.
             queued = handed = False
             for key, _ in self._selector.select(wait):
