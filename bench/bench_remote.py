@@ -417,9 +417,9 @@ def section(
             "queries at once, where the bare store gets all the clients' connections: on a "
             "remote store the app starts four workers per core by default (`SCIDIP_WORKERS`; "
             "the table below, when given, has a run with other counts). Light queries pay "
-            "what our app adds to every request (the data version read from the store, the "
-            "policy, the answer parsed and written again): no target there. Run-to-run noise "
-            "on this shared machine is large: compare ratios, not throughputs, across runs.",
+            "what our app adds to every request (the policy, the request to the store, the "
+            "answer parsed and written again): no target there. Run-to-run noise on this "
+            "shared machine is large: compare ratios, not throughputs, across runs.",
             *also_section(list(also)),
         ]
     )
