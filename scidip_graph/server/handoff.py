@@ -13,14 +13,14 @@ The queue is a datagram socket pair made by the master before it forks: every wo
 both ends, writes to one and, while idle, reads from the other. A datagram carries one
 connection whole, so a request larger than :data:`MAX_CARRIED` read so far stays where it is.
 
-Beside it, a board says which workers are idle: one byte per worker in memory the master
-maps before it forks, each worker writing only its own (its slot, given by the master, which
-also clears a slot whose worker has exited, however it ended). A worker that finds several of
-its connections' requests waiting at once gives the extra ones to the idle workers the board
-counts: connections that arrived together (a client pool opening its connections at once)
-may all have been accepted by one worker, which would answer them one after the other for as
-long as they are kept while other workers idle. Where no worker is idle, nothing moves, and
-so nothing waits in the queue.
+Beside it, a board says which workers are idle: one byte per worker in memory the master maps
+before it forks, each worker writing only its own (its slot, given by the master, which also
+clears a slot whose worker has exited, however it ended). A worker that finds several of its
+connections' requests waiting at once after a request that took a while gives the extra ones to
+the idle workers the board counts: connections that arrived together (a client pool opening its
+connections at once) may all have been accepted by one worker, which would answer them one
+after the other for as long as they are kept while other workers idle. Where no worker is idle,
+nothing moves, and so nothing waits in the queue.
 
 >>> with Handoff() as queue:
 ...     a, b = socket.socketpair()

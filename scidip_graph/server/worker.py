@@ -52,8 +52,8 @@ handed over. Connections that arrive together (a client pool opening its connect
 may all be accepted by one worker: when requests then wait together in a worker after a
 request that took a while, all but the one it runs next go to the idle workers
 (:meth:`PatientWorker._spread`), so the connections settle where the workers are. What stays
-exposed: a connection in a worker that starts a long query waits until
-the query turns heavy (``heavy_after``) and the worker hands it over; a request of more than
+exposed: a connection in a worker that starts a long query waits until the query turns heavy
+(``heavy_after``) and the worker hands it over; a request of more than
 :data:`~scidip_graph.server.handoff.MAX_CARRIED` read so far cannot be carried, and waits for
 the query (at most the query time limit). While the app runs, the outboxes are not flushed
 either; the kernel's buffers keep the readers going meanwhile.
@@ -365,11 +365,12 @@ class PatientWorker(SyncWorker):  # type: ignore[misc]
         )
 
     def _spread(self) -> None:
-        """Requests wait beside the one about to run, and the last one took a while: give the
-        last ones to the idle workers, one each, rather than have them wait their turn here
-        (see :mod:`.handoff`). Not after a request of a millisecond: the next ones would wait
-        as little, and moving a connection costs more than that (light queries at 2 workers
-        and 8 connections ran 25% slower when every wait moved one)."""
+        """Requests wait beside the one about to run, and the last one took a while (at least
+        :data:`ACCEPT_WAIT`): give the last ones to the idle workers, one each, rather than
+        have them wait their turn here (see :mod:`.handoff`). Not after a request of a
+        millisecond: the next ones would wait as little, and moving a connection costs more
+        than that (light queries at 2 workers and 8 connections ran 25% slower when every
+        wait moved one)."""
         idle = self._handoff.idle_workers()
         if idle:
             for client in list(self._ready)[-idle:]:
