@@ -360,9 +360,6 @@ class VersionReads:
 
         self.store.read_version = counted
 
-    def since(self, before: int) -> int:
-        return self.count - before
-
 
 def csv(client: FlaskClient, query: str, etag: str | None = None) -> tuple[int, str, list[str]]:
     headers = {"Accept": "text/csv", **({"If-None-Match": etag} if etag else {})}
@@ -372,6 +369,7 @@ def csv(client: FlaskClient, query: str, etag: str | None = None) -> tuple[int, 
 
 def write_elsewhere(server: StoreServer, tmp_path: Path, update: str) -> None:
     """An update through another app instance's store (its own connections, its own version)."""
+    (tmp_path / "elsewhere").mkdir(exist_ok=True)
     other = RemoteStore.from_settings(remote_settings(server, tmp_path / "elsewhere"))
     try:
         apply_update(other, update, curator=ADMIN)
@@ -386,7 +384,6 @@ def test_a_query_does_not_wait_for_the_data_version_and_its_etag_says_so(
     not wait for it, and the version this worker last read labels it as a weak ETag (it may be
     older than the answer, never newer); a conditional request reads it first."""
     oxigraph_server.wipe()
-    (tmp_path / "elsewhere").mkdir()
     client = remote_client(oxigraph_server, tmp_path, cache_bytes=0)
     reads = VersionReads(client)
     query = f"SELECT ?o WHERE {{ <{ADA}> ?p ?o }}"
@@ -414,7 +411,6 @@ def test_a_cached_answer_is_served_only_while_the_store_holds_its_version(
     oxigraph_server: StoreServer, tmp_path: Path
 ) -> None:
     oxigraph_server.wipe()
-    (tmp_path / "elsewhere").mkdir()
     client = remote_client(oxigraph_server, tmp_path, cache_min_seconds=0.0)
     reads = VersionReads(client)
     events: list[str] = []
@@ -439,7 +435,6 @@ def test_what_is_derived_once_per_version_follows_another_instances_write(
     """The graph list (which a query with GRAPH is given), the service description: read
     once per version, and the version read first, whoever wrote."""
     oxigraph_server.wipe()
-    (tmp_path / "elsewhere").mkdir()
     client = remote_client(oxigraph_server, tmp_path, cache_bytes=0)
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     graphs = csv(client, query)[2]

@@ -277,6 +277,9 @@ class SparqlService:
             self.store.confirm_version()
         version = self.store.version
         key = _request_key(version, op, fmt, self.base_iri)
+        # Weak comparison, as RFC 9110 asks of If-None-Match: Werkzeug's, as for the pages.
+        if revalidating and parse_etags(if_none_match).contains_weak(key[:32]):
+            return Response(304, self._validators(key)), Outcome(cached=True)  # no cache read
         cached = self.cache.get(key) if self.cache else None
         # A cached answer was computed at the version this worker last read: served only if
         # the store still holds that version.
@@ -287,17 +290,7 @@ class SparqlService:
         ):
             key = _request_key(self.store.version, op, fmt, self.base_iri)
             cached = self.cache.get(key) if self.cache else None
-        etag = key[:32]
-        headers = [
-            # An unconfirmed version labels answers read after it, never before: it may be
-            # older than the answer (see Store.version_confirmed), so the tag is weak there.
-            ("ETag", quote_etag(etag, weak=not self.store.version_confirmed)),
-            ("Vary", "Accept"),
-            ("Cache-Control", "public, max-age=60"),
-        ]
-        # Weak comparison, as RFC 9110 asks of If-None-Match: Werkzeug's, as for the pages.
-        if revalidating and parse_etags(if_none_match).contains_weak(etag):
-            return Response(304, headers), Outcome(cached=True)
+        headers = self._validators(key)
         outcome = Outcome()
         if cached is not None:
             body, meta = cached
@@ -332,6 +325,16 @@ class SparqlService:
             meta = {"rows": outcome.rows, "capped": outcome.capped_by}
             self.cache.put(key, spool.getvalue(), meta)
         return self._ok(fmt, headers, spool, outcome, head), outcome
+
+    def _validators(self, key: str) -> list[tuple[str, str]]:
+        """The headers that let clients and caches keep an answer labelled by ``key``. An
+        unconfirmed version labels answers read after it, never before: it may be older than
+        the answer (see Store.version_confirmed), so the tag is weak there."""
+        return [
+            ("ETag", quote_etag(key[:32], weak=not self.store.version_confirmed)),
+            ("Vary", "Accept"),
+            ("Cache-Control", "public, max-age=60"),
+        ]
 
     def _evaluate(
         self, op: Operation, info: QueryInfo, fmt: Format, outcome: Outcome, timeout: float
